@@ -1,0 +1,1 @@
+"""The discord.py adapter: a thin layer over `lalabot.service`."""

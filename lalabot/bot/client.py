@@ -1,0 +1,93 @@
+"""The bot: intents, mentions policy, set-up of stores, cogs, persistent components and sync."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from lalabot.bot.errors import report_error
+from lalabot.bot.sync import SyncState, apply_sync_policy
+from lalabot.config import Settings
+from lalabot.service import LalaService
+
+__all__ = ["LalaBot", "LalaTree"]
+
+log = logging.getLogger(__name__)
+
+
+class LalaTree(app_commands.CommandTree["LalaBot"]):
+    async def on_error(
+        self, interaction: discord.Interaction[LalaBot], error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class LalaBot(commands.Bot):
+    """lalabot on Discord. Given a service, it uses it; otherwise it opens (and owns) one."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        service: LalaService | None = None,
+        rng: random.Random | None = None,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        options.setdefault("chunk_guilds_at_startup", False)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=LalaTree,
+            **options,
+        )
+        self.settings = settings
+        self._service = service
+        self._owns_service = service is None
+        self.rng = rng or random.Random()
+        self.sync_commands = sync_commands
+        self.sync_result: str | None = None
+        self.started_at = time.monotonic()
+
+    @property
+    def service(self) -> LalaService:
+        if self._service is None:
+            raise RuntimeError("the bot is not set up yet")
+        return self._service
+
+    async def setup_hook(self) -> None:
+        if self._service is None:
+            self._service = await LalaService.open(self.settings)
+        await self._service.ensure_facts()
+        from lalabot.bot.cogs import build_cogs  # the cogs import the bot module
+
+        for cog in build_cogs(self):
+            await self.add_cog(cog)
+        if self.sync_commands:
+            assert self.application_id is not None
+            self.sync_result = await apply_sync_policy(
+                self.tree,
+                application_id=self.application_id,
+                state=SyncState(self.settings.db_path.parent / "command-sync.json"),
+                dev_guild_id=self.settings.dev_guild_id,
+            )
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("ready as %s (%d) in %d servers", self.user, self.user.id, len(self.guilds))
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._owns_service and self._service is not None:
+                await self._service.close()
+                self._service = None

@@ -1,0 +1,168 @@
+"""The application service: everything an adapter (Discord, console, CLI) may ask of lalabot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+
+from lalabot import sources
+from lalabot.config import Settings
+from lalabot.core.facts import TOPICS, Fact, Topic, topic_by_name
+from lalabot.core.ingest import extract_facts
+from lalabot.errors import NotFoundError
+from lalabot.store.db import Database
+from lalabot.store.facts import DocumentFacts, FactStore
+
+__all__ = ["DocumentSummary", "ImportSummary", "LalaService"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    name: str
+    status: str  # "unchanged" | "imported"
+    kind: str
+    facts: int
+    sentences_total: int = 0
+    sentences_kept: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    documents: tuple[DocumentSummary, ...]
+    added: int
+    kept: int
+    removed: int
+    skipped_duplicates: int
+    seconds: float
+
+    @property
+    def changed(self) -> bool:
+        return any(d.status != "unchanged" for d in self.documents)
+
+
+class LalaService:
+    """Owns the database and the stores; adapters call its methods and nothing below it."""
+
+    def __init__(self, db: Database, *, seeds_dir: Path) -> None:
+        self.db = db
+        self.seeds_dir = seeds_dir
+        self.facts = FactStore(db)
+        self.started_at = time.monotonic()
+
+    @classmethod
+    async def open(cls, settings: Settings) -> LalaService:
+        db = await Database.open(settings.db_path)
+        return cls(db, seeds_dir=settings.seeds_dir)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # -- import --------------------------------------------------------------------------------
+
+    async def import_documents(self, paths: Sequence[Path] | None = None) -> ImportSummary:
+        """Import documents (default: the seeds folder). All are validated before anything is
+        written; changed documents are replaced in one transaction; unchanged ones cost nothing."""
+        started = time.perf_counter()
+        documents = await asyncio.to_thread(sources.read_all, list(paths or [self.seeds_dir]))
+        known = await self.facts.document_hashes()
+        summaries: list[DocumentSummary] = []
+        changed: list[DocumentFacts] = []
+        for document in documents:
+            if known.get(document.name) == document.sha256:
+                summaries.append(DocumentSummary(document.name, "unchanged", "", 0))
+                continue
+            report = await asyncio.to_thread(extract_facts, document.text, document.name)
+            changed.append(
+                DocumentFacts(document.name, document.sha256, report.kind.value, report.facts)
+            )
+            summaries.append(
+                DocumentSummary(
+                    name=document.name,
+                    status="imported",
+                    kind=report.kind.value,
+                    facts=len(report.facts),
+                    sentences_total=report.sentences_total,
+                    sentences_kept=report.sentences_kept,
+                    dropped=dict(report.dropped),
+                )
+            )
+        counts = await self.facts.replace_documents(changed) if changed else None
+        summary = ImportSummary(
+            documents=tuple(summaries),
+            added=counts.added if counts else 0,
+            kept=counts.kept if counts else 0,
+            removed=counts.removed if counts else 0,
+            skipped_duplicates=counts.skipped_duplicates if counts else 0,
+            seconds=time.perf_counter() - started,
+        )
+        log.info(
+            "import: %d documents, %d added, %d kept, %d removed in %.3f s",
+            len(summaries),
+            summary.added,
+            summary.kept,
+            summary.removed,
+            summary.seconds,
+        )
+        return summary
+
+    async def ensure_facts(self) -> None:
+        """Import the seeds when the database has no facts yet, so a fresh checkout just works."""
+        if await self.facts.count() == 0:
+            log.info("no facts yet: importing %s", self.seeds_dir)
+            await self.import_documents()
+
+    # -- facts ---------------------------------------------------------------------------------
+
+    def resolve_topic(self, name: str | None) -> Topic | None:
+        """The topic a player means, or a NotFoundError that suggests the closest ones."""
+        if name is None or not name.strip():
+            return None
+        topic = topic_by_name(name)
+        if topic is not None:
+            return topic
+        names = [t.name for t in TOPICS]
+        close = [m[0] for m in process.extract(name[:100], names, limit=3, score_cutoff=50)]
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise NotFoundError(
+            f"There is no topic called {_quote(name)}.{hint} Topics: {', '.join(names)}."
+        )
+
+    async def list_facts(self, topic: str | None = None) -> list[Fact]:
+        await self.ensure_facts()
+        resolved = self.resolve_topic(topic)
+        return await self.facts.list_facts(resolved.slug if resolved else None)
+
+    async def random_fact(self, rng: random.Random, topic: str | None = None) -> Fact:
+        await self.ensure_facts()
+        resolved = self.resolve_topic(topic)
+        fact = await self.facts.random(rng, resolved.slug if resolved else None)
+        if fact is None:
+            where = f" about {resolved.name}" if resolved else ""
+            raise NotFoundError(f"There are no facts{where} yet.")
+        return fact
+
+    async def question_count(self) -> int:
+        """How many quiz questions there are (the question bank arrives with the quiz)."""
+        return 0
+
+    async def topics(self) -> list[tuple[Topic, int]]:
+        await self.ensure_facts()
+        counts = await self.facts.topic_counts()
+        return [(topic, counts.get(topic.slug, 0)) for topic in TOPICS]
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """A user's text, shortened and made inert for echoing back."""
+    flat = " ".join(text.split())
+    short = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return "“" + short.replace("`", "'") + "”"

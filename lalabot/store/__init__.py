@@ -1,0 +1,1 @@
+"""SQLite storage over aiosqlite: one module per table group."""

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lalabot.cli import run_cli
+
+
+def _env(tmp_path: Path, seeds: Path) -> dict[str, str]:
+    return {
+        "LALABOT_DB_PATH": str(tmp_path / "cli.db"),
+        "LALABOT_SEEDS_DIR": str(seeds),
+        "LALABOT_LOG_LEVEL": "WARNING",
+    }
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_cli(argv, env, out)
+    return code, out.getvalue()
+
+
+def test_fact_works_on_an_empty_database(tmp_path: Path, seeds_copy: Path) -> None:
+    code, out = _run(["fact"], _env(tmp_path, seeds_copy))
+    assert code == 0
+    assert len(out.strip()) > 20
+
+
+def test_facts_json_shape(tmp_path: Path, seeds_copy: Path) -> None:
+    code, out = _run(["facts", "--json", "--topic", "awards"], _env(tmp_path, seeds_copy))
+    assert code == 0
+    facts = json.loads(out)
+    assert facts
+    for fact in facts:
+        assert set(fact) == {"id", "text", "topics", "entities", "spoiler", "source"}
+        assert "awards" in fact["topics"]
+        assert isinstance(fact["entities"], list)
+        assert isinstance(fact["spoiler"], bool)
+
+
+def test_topics_json_lists_the_taxonomy(tmp_path: Path, seeds_copy: Path) -> None:
+    code, out = _run(["topics", "--json"], _env(tmp_path, seeds_copy))
+    assert code == 0
+    topics = json.loads(out)
+    assert len(topics) == 12
+    assert sum(t["facts"] for t in topics) >= 250
+
+
+def test_import_prints_a_summary_then_unchanged(tmp_path: Path, seeds_copy: Path) -> None:
+    env = _env(tmp_path, seeds_copy)
+    code, out = _run(["import"], env)
+    assert code == 0
+    assert "2 documents" in out
+    assert "added" in out
+    code, out = _run(["import"], env)
+    assert code == 0
+    assert out.count("unchanged") == 2
+    assert "added 0, kept 0, removed 0" in out
+
+
+def test_import_of_a_bad_file_fails_naming_it(
+    tmp_path: Path, seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "blob.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    code, _ = _run(["import", str(bad)], _env(tmp_path, seeds_copy))
+    assert code != 0
+    assert "blob.txt" in capsys.readouterr().err
+
+
+def test_unknown_topic_is_a_clear_error(
+    tmp_path: Path, seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _run(["fact", "--topic", "nonsense"], _env(tmp_path, seeds_copy))
+    assert code == 2
+    assert "no topic" in capsys.readouterr().err
+
+
+def test_invalid_setting_names_the_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _run(["fact"], {"LALABOT_LOG_LEVEL": "loud"})
+    assert code == 2
+    assert "LALABOT_LOG_LEVEL" in capsys.readouterr().err
+
+
+def test_the_console_script_runs_as_a_module(tmp_path: Path, seeds_copy: Path) -> None:
+    env = {**_env(tmp_path, seeds_copy), "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "lalabot", "fact"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
