@@ -8,9 +8,9 @@ import json
 import logging
 import random
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from lalabot import __version__
 from lalabot.config import Settings
@@ -22,7 +22,7 @@ __all__ = ["build_parser", "run_cli"]
 
 log = logging.getLogger("lalabot")
 
-Command = Callable[[argparse.Namespace, Settings, TextIO], Awaitable[int]]
+Command = Callable[[argparse.Namespace, Settings, TextIO], Coroutine[Any, Any, int]]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -55,6 +55,6 @@ async def dump(database: Database) -> list[str]:
         tables = [row[0] async for row in cur]
     for table in tables:
         async with database.conn.execute(f'SELECT * FROM "{table}" ORDER BY 1') as cur:
-            lines.extend(f"{table}: {tuple(row)}" async for row in cur)
+            lines.extend([f"{table}: {tuple(row)}" async for row in cur])
     lines.append(f"user_version: {await database.user_version()}")
     return lines

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from lalabot.store.db import Database
 from tests.conftest import dump
 
 TRIVIA = "la_la_land_trivia.txt"
+
+
+def _touch(path: Path) -> Path:
+    path.touch()
+    return path
 ARTICLE = "la_la_land_ending_article.txt"
 
 
@@ -58,7 +64,7 @@ async def test_a_changed_document_keeps_the_ids_of_unchanged_facts(
         lambda d: (d / "empty.txt").write_bytes(b""),
         lambda d: (d / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary"),
         lambda d: (d / "latin1.txt").write_bytes("Résumé of the film".encode("latin-1")),
-        lambda d: (d / "huge.txt").open("wb").truncate(11 * 1024 * 1024),
+        lambda d: os.truncate(_touch(d / "huge.txt"), 11 * 1024 * 1024),
     ],
     ids=["empty", "binary", "invalid-utf8", "huge"],
 )
