@@ -104,7 +104,7 @@ def _text(value: Any) -> str:
 
 
 def embed_text_length(embed: Mapping[str, Any]) -> int:
-    """Characters that count towards the 6,000 total (title, description, fields, footer, author)."""
+    """Characters counted towards the 6,000 total (title, description, fields, footer, author)."""
     total = len(_text(embed.get("title"))) + len(_text(embed.get("description")))
     for field in embed.get("fields") or []:
         if isinstance(field, Mapping):
@@ -127,11 +127,17 @@ def check_embeds(embeds: Any, base: tuple[PathPart, ...] = ("embeds",)) -> list[
     total = 0
     for i, embed in enumerate(embeds):
         if not isinstance(embed, Mapping):
-            problems.append(Problem((*base, i), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"))
+            problems.append(
+                Problem(
+                    (*base, i), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"
+                )
+            )
             continue
         path = (*base, i)
         problems += _max_len((*path, "title"), embed.get("title"), EMBED_TITLE_MAX)
-        problems += _max_len((*path, "description"), embed.get("description"), EMBED_DESCRIPTION_MAX)
+        problems += _max_len(
+            (*path, "description"), embed.get("description"), EMBED_DESCRIPTION_MAX
+        )
         fields = embed.get("fields") or []
         problems += _max_items((*path, "fields"), fields, EMBED_FIELDS_MAX)
         for j, field in enumerate(fields if isinstance(fields, list) else []):
@@ -149,7 +155,9 @@ def check_embeds(embeds: Any, base: tuple[PathPart, ...] = ("embeds",)) -> list[
             problems += _max_len((*path, "footer", "text"), footer.get("text"), EMBED_FOOTER_MAX)
         author = embed.get("author")
         if isinstance(author, Mapping):
-            problems += _max_len((*path, "author", "name"), author.get("name"), EMBED_AUTHOR_NAME_MAX)
+            problems += _max_len(
+                (*path, "author", "name"), author.get("name"), EMBED_AUTHOR_NAME_MAX
+            )
         total += embed_text_length(embed)
     if total > EMBED_TOTAL_MAX:
         problems.append(
@@ -209,8 +217,12 @@ def _check_select(path: tuple[PathPart, ...], select: Mapping[str, Any]) -> list
                 if not isinstance(option, Mapping):
                     continue
                 opath = (*path, "options", k)
-                problems += _bad_len((*opath, "label"), option.get("label"), 1, SELECT_OPTION_TEXT_MAX)
-                problems += _bad_len((*opath, "value"), option.get("value"), 1, SELECT_OPTION_TEXT_MAX)
+                problems += _bad_len(
+                    (*opath, "label"), option.get("label"), 1, SELECT_OPTION_TEXT_MAX
+                )
+                problems += _bad_len(
+                    (*opath, "value"), option.get("value"), 1, SELECT_OPTION_TEXT_MAX
+                )
                 problems += _max_len(
                     (*opath, "description"), option.get("description"), SELECT_OPTION_TEXT_MAX
                 )
@@ -248,7 +260,11 @@ def _check_classic_components(components: list[Any]) -> list[Problem]:
         children = row.get("components")
         if not isinstance(children, list) or not children:
             problems.append(
-                Problem((*path, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
+                Problem(
+                    (*path, "components"),
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 5 in length.",
+                )
             )
             continue
         problems += _max_items((*path, "components"), children, BUTTONS_PER_ROW_MAX)
@@ -272,7 +288,11 @@ def _check_classic_components(components: list[Any]) -> list[Problem]:
                 problems += _check_select(cpath, child)
             else:
                 problems.append(
-                    Problem((*cpath, "type"), "UNION_TYPE_CHOICES", f"Component type {kind} is not allowed in a message action row.")
+                    Problem(
+                        (*cpath, "type"),
+                        "UNION_TYPE_CHOICES",
+                        f"Component type {kind} is not allowed in a message action row.",
+                    )
                 )
     return problems
 
@@ -282,7 +302,11 @@ def _check_v2_components(components: list[Any]) -> list[Problem]:
     every = list(_walk_components(components))
     if len(every) > V2_COMPONENTS_MAX:
         problems.append(
-            Problem(("components",), "BASE_TYPE_MAX_LENGTH", f"Must be {V2_COMPONENTS_MAX} or fewer in length.")
+            Problem(
+                ("components",),
+                "BASE_TYPE_MAX_LENGTH",
+                f"Must be {V2_COMPONENTS_MAX} or fewer in length.",
+            )
         )
     text_total = sum(len(_text(c.get("content"))) for c in every if c.get("type") == 10)
     if text_total > V2_TEXT_MAX:
@@ -307,7 +331,11 @@ def check_components(components: Any, flags: int) -> list[Problem]:
     if components is None:
         return []
     if not isinstance(components, list):
-        return [Problem(("components",), "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType.")]
+        return [
+            Problem(
+                ("components",), "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType."
+            )
+        ]
     if flags & FLAG_COMPONENTS_V2:
         problems = _check_v2_components(components)
     else:
@@ -332,7 +360,13 @@ def check_allowed_mentions(allowed: Any) -> list[Problem]:
     if allowed is None:
         return []
     if not isinstance(allowed, Mapping):
-        return [Problem(("allowed_mentions",), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")]
+        return [
+            Problem(
+                ("allowed_mentions",),
+                "DICT_TYPE_CONVERT",
+                "Only dictionaries may be used in a DictType",
+            )
+        ]
     problems: list[Problem] = []
     parse = allowed.get("parse") or []
     for key in ("users", "roles"):
@@ -364,35 +398,55 @@ def check_message(payload: Mapping[str, Any], *, files: Sequence[int] = ()) -> l
     if flags & FLAG_COMPONENTS_V2:
         if payload.get("content"):
             problems.append(
-                Problem(("content",), "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-                        "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+                Problem(
+                    ("content",),
+                    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+                )
             )
         if payload.get("embeds"):
             problems.append(
-                Problem(("embeds",), "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-                        "The 'embeds' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+                Problem(
+                    ("embeds",),
+                    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    "The 'embeds' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+                )
             )
     if len(files) > FILES_MAX:
-        problems.append(Problem(("files",), "BASE_TYPE_MAX_LENGTH", f"Must be {FILES_MAX} or fewer in length."))
+        problems.append(
+            Problem(("files",), "BASE_TYPE_MAX_LENGTH", f"Must be {FILES_MAX} or fewer in length.")
+        )
     for index, size in enumerate(files):
         if size > ATTACHMENT_SIZE_LIMIT:
             problems.append(
-                Problem((f"files[{index}]",), "BINARY_TYPE_MAX_SIZE", "File cannot be larger than 10.00 MB.")
+                Problem(
+                    (f"files[{index}]",),
+                    "BINARY_TYPE_MAX_SIZE",
+                    "File cannot be larger than 10.00 MB.",
+                )
             )
     return problems
 
 
-def _check_text_input(path: tuple[PathPart, ...], text_input: Mapping[str, Any], *, labelled: bool) -> list[Problem]:
+def _check_text_input(
+    path: tuple[PathPart, ...], text_input: Mapping[str, Any], *, labelled: bool
+) -> list[Problem]:
     problems = _bad_len((*path, "custom_id"), text_input.get("custom_id"), 1, CUSTOM_ID_MAX)
     if not labelled:
         problems += _bad_len((*path, "label"), text_input.get("label"), 1, TEXT_INPUT_LABEL_MAX)
-    problems += _max_len((*path, "placeholder"), text_input.get("placeholder"), TEXT_INPUT_PLACEHOLDER_MAX)
+    problems += _max_len(
+        (*path, "placeholder"), text_input.get("placeholder"), TEXT_INPUT_PLACEHOLDER_MAX
+    )
     problems += _max_len((*path, "value"), text_input.get("value"), TEXT_INPUT_VALUE_MAX)
     for key, low in (("min_length", 0), ("max_length", 1)):
         value = text_input.get(key)
         if isinstance(value, int) and not low <= value <= TEXT_INPUT_VALUE_MAX:
             problems.append(
-                Problem((*path, key), "NUMBER_TYPE_MAX", f"Int value should be between {low} and {TEXT_INPUT_VALUE_MAX}.")
+                Problem(
+                    (*path, key),
+                    "NUMBER_TYPE_MAX",
+                    f"Int value should be between {low} and {TEXT_INPUT_VALUE_MAX}.",
+                )
             )
     return problems
 
@@ -423,14 +477,20 @@ def check_modal(data: Any) -> list[Problem]:
             children = component.get("components") or []
             if len(children) != 1:
                 problems.append(
-                    Problem((*path, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 1 in length.")
+                    Problem(
+                        (*path, "components"),
+                        "BASE_TYPE_BAD_LENGTH",
+                        "Must be between 1 and 1 in length.",
+                    )
                 )
             for j, child in enumerate(children):
                 if isinstance(child, Mapping) and child.get("type") == 4:
                     problems += _check_text_input((*path, "components", j), child, labelled=False)
         elif kind == 18:
             problems += _bad_len((*path, "label"), component.get("label"), 1, TEXT_INPUT_LABEL_MAX)
-            problems += _max_len((*path, "description"), component.get("description"), LABEL_DESCRIPTION_MAX)
+            problems += _max_len(
+                (*path, "description"), component.get("description"), LABEL_DESCRIPTION_MAX
+            )
             child = component.get("component")
             if not isinstance(child, Mapping):
                 problems.append(_required((*path, "component")))
@@ -442,7 +502,11 @@ def check_modal(data: Any) -> list[Problem]:
             problems += _max_len((*path, "content"), component.get("content"), V2_TEXT_MAX)
         else:
             problems.append(
-                Problem((*path, "type"), "UNION_TYPE_CHOICES", f"Component type {kind} is not allowed in a modal.")
+                Problem(
+                    (*path, "type"),
+                    "UNION_TYPE_CHOICES",
+                    f"Component type {kind} is not allowed in a modal.",
+                )
             )
     return problems
 
@@ -483,9 +547,13 @@ def _check_command_options(path: tuple[PathPart, ...], options: Any) -> list[Pro
         name = option.get("name")
         if not isinstance(name, str) or not COMMAND_NAME_RE.match(name) or name != name.lower():
             problems.append(
-                Problem((*opath, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+                Problem(
+                    (*opath, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
+                )
             )
-        problems += _bad_len((*opath, "description"), option.get("description"), 1, COMMAND_DESCRIPTION_MAX)
+        problems += _bad_len(
+            (*opath, "description"), option.get("description"), 1, COMMAND_DESCRIPTION_MAX
+        )
         if option.get("type") in (1, 2):
             problems += _check_command_options((*opath, "options"), option.get("options"))
             continue
@@ -519,9 +587,13 @@ def check_command(command: Any, base: tuple[PathPart, ...] = ()) -> list[Problem
     if kind == 1:
         if not isinstance(name, str) or not COMMAND_NAME_RE.match(name) or name != name.lower():
             problems.append(
-                Problem((*base, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
+                Problem(
+                    (*base, "name"), "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
+                )
             )
-        problems += _bad_len((*base, "description"), command.get("description"), 1, COMMAND_DESCRIPTION_MAX)
+        problems += _bad_len(
+            (*base, "description"), command.get("description"), 1, COMMAND_DESCRIPTION_MAX
+        )
         problems += _check_command_options((*base, "options"), command.get("options"))
     else:
         problems += _bad_len((*base, "name"), name, 1, 32)
@@ -540,7 +612,11 @@ def check_commands(commands: Any) -> list[Problem]:
             key = (command.get("type", 1), command.get("name"))
             if key in seen:
                 problems.append(
-                    Problem((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique")
+                    Problem(
+                        (i, "name"),
+                        "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                        "Application command names must be unique",
+                    )
                 )
             seen.add(key)
     return problems
