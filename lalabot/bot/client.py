@@ -28,6 +28,11 @@ class LalaTree(app_commands.CommandTree["LalaBot"]):
         await report_error(interaction, error)
 
 
+# lalabot never joins voice: silence discord.py's start-up warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class LalaBot(commands.Bot):
     """lalabot on Discord. Given a service, it uses it; otherwise it opens (and owns) one."""
 
