@@ -16,11 +16,18 @@ from lalabot import sources
 from lalabot.config import Settings
 from lalabot.core.facts import TOPICS, Fact, Topic, topic_by_name
 from lalabot.core.ingest import extract_facts
-from lalabot.errors import NotFoundError
+from lalabot.core.search import SearchResult
+from lalabot.core.tagging import entity_aliases
+from lalabot.errors import NotFoundError, UserFacingError
 from lalabot.store.db import Database
 from lalabot.store.facts import DocumentFacts, FactStore
+from lalabot.store.guilds import GuildStore
+from lalabot.store.search import SearchStore
 
-__all__ = ["DocumentSummary", "ImportSummary", "LalaService"]
+__all__ = ["MAX_QUERY_CHARS", "DocumentSummary", "ImportSummary", "LalaService"]
+
+MAX_QUERY_CHARS = 200
+"""The longest lookup a player may type; Discord lets up to 6,000 through."""
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +64,8 @@ class LalaService:
         self.db = db
         self.seeds_dir = seeds_dir
         self.facts = FactStore(db)
+        self.guilds = GuildStore(db)
+        self.search_index = SearchStore(db, aliases=entity_aliases())
         self.started_at = time.monotonic()
 
     @classmethod
@@ -97,6 +106,8 @@ class LalaService:
                 )
             )
         counts = await self.facts.replace_documents(changed) if changed else None
+        if changed:
+            self.search_index.invalidate()
         summary = ImportSummary(
             documents=tuple(summaries),
             added=counts.added if counts else 0,
@@ -151,6 +162,43 @@ class LalaService:
             raise NotFoundError(f"There are no facts{where} yet.")
         return fact
 
+    async def next_fact(
+        self, guild_id: int | None, rng: random.Random, topic: str | None = None
+    ) -> Fact:
+        """The next fact of this server's shuffled deck: none repeats until all were shown."""
+        if guild_id is None:
+            return await self.random_fact(rng, topic)
+        await self.ensure_facts()
+        resolved = self.resolve_topic(topic)
+        rowid = await self.guilds.draw_fact(guild_id, resolved.slug if resolved else None, rng)
+        facts = await self.facts.by_rowids([rowid]) if rowid is not None else []
+        if not facts:
+            where = f" about {resolved.name}" if resolved else ""
+            raise NotFoundError(f"There are no facts{where} yet.")
+        return facts[0]
+
+    async def search(self, query: str, *, limit: int = 5, offset: int = 0) -> SearchResult:
+        """A page of facts for what a player typed. Empty or overlong queries are refused."""
+        if not query or not query.strip():
+            raise UserFacingError("Type a word or two to look up, such as `piano` or `Mia`.")
+        if len(query) > MAX_QUERY_CHARS:
+            raise UserFacingError(
+                f"That is {len(query):,} characters; a lookup may be at most {MAX_QUERY_CHARS}."
+                " Try a few words."
+            )
+        await self.ensure_facts()
+        return await self.search_index.search(query, limit=limit, offset=offset)
+
+    async def suggest(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Topic and entity names for autocomplete: (shown name, value)."""
+        return await self.search_index.suggest(prefix[:MAX_QUERY_CHARS], limit)
+
+    async def show_spoilers(self, guild_id: int | None) -> bool:
+        return await self.guilds.show_spoilers(guild_id)
+
+    async def set_show_spoilers(self, guild_id: int, show: bool) -> None:
+        await self.guilds.set_show_spoilers(guild_id, show)
+
     async def question_count(self) -> int:
         """How many quiz questions there are (the question bank arrives with the quiz)."""
         return 0
@@ -159,6 +207,14 @@ class LalaService:
         await self.ensure_facts()
         counts = await self.facts.topic_counts()
         return [(topic, counts.get(topic.slug, 0)) for topic in TOPICS]
+
+
+def _scores_choice(kind: type[_ScoresEnum], value: _ScoresEnum | str, what: str) -> _ScoresEnum:
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(member.value for member in kind)
+        raise UserFacingError(f"Unknown {what} {_quote(str(value))}: use one of {names}.") from None
 
 
 def _quote(text: str, limit: int = 60) -> str:

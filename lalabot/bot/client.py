@@ -72,10 +72,11 @@ class LalaBot(commands.Bot):
         if self._service is None:
             self._service = await LalaService.open(self.settings)
         await self._service.ensure_facts()
-        from lalabot.bot.cogs import build_cogs  # the cogs import the bot module
+        from lalabot.bot.cogs import build_cogs, persistent_items  # they import this module
 
         for cog in build_cogs(self):
             await self.add_cog(cog)
+        self.add_dynamic_items(*persistent_items())
         if self.sync_commands:
             assert self.application_id is not None
             self.sync_result = await apply_sync_policy(

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from lalabot.core.quiz import QuizError
 from lalabot.errors import UserFacingError
 
 __all__ = ["explain", "report_error", "send_ephemeral"]
@@ -29,7 +30,7 @@ def _unwrap(error: BaseException) -> BaseException:
 def explain(error: BaseException, where: str) -> str:
     """The text a player sees for an error; unexpected ones are logged with an error id."""
     error = _unwrap(error)
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError | QuizError):
         return error.message
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."

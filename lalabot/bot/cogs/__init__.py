@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import discord
 from discord.ext import commands
 
 if TYPE_CHECKING:
     from lalabot.bot.client import LalaBot
 
-__all__ = ["build_cogs"]
+__all__ = ["build_cogs", "persistent_items"]
 
 
 def build_cogs(bot: LalaBot) -> list[commands.Cog]:
     from lalabot.bot.cogs.about import AboutCog
+    from lalabot.bot.cogs.facts import FactsCog
 
-    return [AboutCog(bot)]
+    return [AboutCog(bot), FactsCog(bot)]
+
+
+def persistent_items() -> list[type[discord.ui.DynamicItem[Any]]]:
+    """Components whose custom_id carries their state: they keep working after a restart."""
+    from lalabot.bot.cogs.facts import AnotherFactButton
+
+    return [AnotherFactButton]

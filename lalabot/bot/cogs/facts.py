@@ -1,0 +1,226 @@
+"""/fact, the "Another fact" button, /topic with paging, and /settings for spoilers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from lalabot.bot.embeds import ENDING_WARNING, fact_embed, not_found_text, results_embed
+from lalabot.bot.views import LalaView, guarded
+from lalabot.core.facts import TOPICS, topic_by_name
+from lalabot.core.search import SearchResult
+from lalabot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from lalabot.bot.client import LalaBot
+
+__all__ = ["AnotherFactButton", "FactsCog", "TopicPager"]
+
+log = logging.getLogger(__name__)
+
+PAGER_TIMEOUT = 180.0
+
+
+def _bot(interaction: discord.Interaction[Any]) -> LalaBot:
+    from lalabot.bot.client import LalaBot
+
+    assert isinstance(interaction.client, LalaBot)
+    return interaction.client
+
+
+class AnotherFactButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"lalabot:fact:(?P<topic>[a-z-]{0,24})"
+):
+    """Persistent: the topic lives in the custom_id, so it works after a restart."""
+
+    def __init__(self, topic: str | None) -> None:
+        self.topic = topic or ""
+        super().__init__(
+            discord.ui.Button(
+                label="Another fact",
+                emoji="🎹",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"lalabot:fact:{self.topic}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnotherFactButton:
+        return cls(match["topic"] if topic_by_name(match["topic"]) else None)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, send_fact(interaction, self.topic or None))
+
+
+def fact_view(topic: str | None) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnotherFactButton(topic))
+    return view
+
+
+async def send_fact(interaction: discord.Interaction[Any], topic: str | None) -> None:
+    bot = _bot(interaction)
+    fact = await bot.service.next_fact(interaction.guild_id, bot.rng, topic)
+    show = await bot.service.show_spoilers(interaction.guild_id)
+    resolved = topic_by_name(topic) if topic else None
+    await interaction.response.send_message(
+        embed=fact_embed(fact, show_spoilers=show),
+        view=fact_view(resolved.slug if resolved else None),
+    )
+
+
+class TopicPager(LalaView):
+    """◀ ▶ over a lookup's results; only the asker may turn pages; disabled on timeout."""
+
+    def __init__(
+        self, *, owner_id: int, query: str, result: SearchResult, show_spoilers: bool
+    ) -> None:
+        super().__init__(timeout=PAGER_TIMEOUT)
+        self.owner_id = owner_id
+        self.query = query
+        self.result = result
+        self.page = 0
+        self.show_spoilers = show_spoilers
+        self.message: discord.InteractionMessage | None = None
+        self._refresh_buttons()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.result.total // 5))
+
+    def _refresh_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    def embed(self) -> discord.Embed:
+        return results_embed(self.result, page=self.page, show_spoilers=self.show_spoilers)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Only the person who asked can turn these pages. Try `/topic` yourself!",
+                ephemeral=True,
+            )
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+        page = min(max(0, self.page + step), self.pages - 1)
+        self.result = await _bot(interaction).service.search(self.query, limit=5, offset=page * 5)
+        self.page = page
+        self._refresh_buttons()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[TopicPager]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[TopicPager]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        self.previous.disabled = self.next.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:
+                log.info("could not disable an expired pager: %s", exc)
+
+
+def _require_manage_guild(interaction: discord.Interaction[Any]) -> None:
+    """Discord hides the command from others, but servers can override that: check here too."""
+    if interaction.guild_id is None:
+        raise UserFacingError("Settings belong to a server: use this in a server channel.")
+    if not interaction.permissions.manage_guild:
+        raise UserFacingError("Only members with the Manage Server permission can change this.")
+
+
+async def _topic_autocomplete(
+    interaction: discord.Interaction[Any], current: str
+) -> list[app_commands.Choice[str]]:
+    folded = current.casefold().strip()
+    return [
+        app_commands.Choice(name=t.name, value=t.slug)
+        for t in TOPICS
+        if not folded or folded in t.name.casefold() or t.slug.startswith(folded)
+    ][:25]
+
+
+class FactsCog(commands.Cog):
+    settings = app_commands.Group(
+        name="settings",
+        description="lalabot settings for this server",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: LalaBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="fact", description="A random La La Land fact")
+    @app_commands.describe(topic="Only facts about this topic")
+    @app_commands.autocomplete(topic=_topic_autocomplete)
+    async def fact(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+        await send_fact(interaction, topic)
+
+    @app_commands.command(name="topic", description="Look up facts about a subject")
+    @app_commands.describe(query="A name, a song, a place, a topic or a question")
+    async def topic(self, interaction: discord.Interaction, query: str) -> None:
+        result = await self.bot.service.search(query, limit=5)
+        if not result.facts:
+            await interaction.response.send_message(not_found_text(result), ephemeral=True)
+            return
+        show = await self.bot.service.show_spoilers(interaction.guild_id)
+        pager = TopicPager(
+            owner_id=interaction.user.id, query=query, result=result, show_spoilers=show
+        )
+        await interaction.response.send_message(embed=pager.embed(), view=pager)
+        pager.message = await interaction.original_response()
+
+    @topic.autocomplete("query")
+    async def _query_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        pairs = await self.bot.service.suggest(current, 25)
+        return [app_commands.Choice(name=name[:100], value=value[:100]) for name, value in pairs]
+
+    @settings.command(name="spoilers", description="Show or hide spoilers about the ending")
+    @app_commands.describe(mode="show: spoiler facts appear plainly; hide: behind spoiler tags")
+    async def spoilers(
+        self, interaction: discord.Interaction, mode: Literal["show", "hide"]
+    ) -> None:
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        await self.bot.service.set_show_spoilers(interaction.guild_id, mode == "show")
+        text = (
+            "Spoilers are now **shown**: facts about the ending appear plainly."
+            if mode == "show"
+            else "Spoilers are now **hidden**: facts about the ending appear behind spoiler tags."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @settings.command(name="view", description="See this server's lalabot settings")
+    async def view(self, interaction: discord.Interaction) -> None:
+        _require_manage_guild(interaction)
+        show = await self.bot.service.show_spoilers(interaction.guild_id)
+        await interaction.response.send_message(
+            f"**Spoilers:** {'shown' if show else 'hidden behind spoiler tags'}.\n"
+            f"{ENDING_WARNING if not show else ''}".strip(),
+            ephemeral=True,
+        )
