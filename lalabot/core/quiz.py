@@ -244,6 +244,7 @@ class Reveal:
     total: int
     question: QuizQuestion
     correct_letter: str | None  # buttons mode
+    choices: tuple[str, ...]  # buttons mode: in the order shown, labelled LETTERS; () when typed
     answers: tuple[RecordedAnswer, ...]  # in answer order
     right: tuple[int, ...]  # player ids, fastest first
     awards: Mapping[int, Award]  # every player who answered
@@ -764,6 +765,7 @@ class Round:
             total=len(self.questions),
             question=question,
             correct_letter=letter,
+            choices=slot.choice_order,
             answers=tuple(slot.answers.values()),
             right=tuple(a.player_id for a in right),
             awards=dict(slot.awards),
