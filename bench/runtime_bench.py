@@ -27,11 +27,19 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         base = {**os.environ, "LALABOT_DB_PATH": str(db), "LALABOT_LOG_LEVEL": "WARNING"}
-        subprocess.run([sys.executable, "-m", "lalabot", "import"], env=base, check=True,
-                       cwd=REPO, capture_output=True)
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "lalabot", "import"],
+            env=base,
+            check=True,
+            cwd=REPO,
+            capture_output=True,
+        )
         env = {**base, **fake.env()}
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "lalabot", "run"], env=env, cwd=REPO)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "lalabot", "run", env=env, cwd=REPO
+        )
         try:
             await fake.wait_ready(timeout=60)
             ready = time.perf_counter() - started
@@ -46,11 +54,13 @@ async def main() -> None:
             trips.sort()
             print(f"process start to READY:          {ready * 1000:8.0f} ms")
             print(f"process start to commands synced:{synced * 1000:8.0f} ms")
-            print(f"/about round trip, {ROUNDS} calls:    median {statistics.median(trips):.1f} ms,"
-                  f" p99 {trips[int(len(trips) * 0.99) - 1]:.1f} ms, max {trips[-1]:.1f} ms")
+            print(
+                f"/about round trip, {ROUNDS} calls:    median {statistics.median(trips):.1f} ms,"
+                f" p99 {trips[int(len(trips) * 0.99) - 1]:.1f} ms, max {trips[-1]:.1f} ms"
+            )
         finally:
             proc.send_signal(signal.SIGTERM)
-            code = proc.wait(timeout=30)
+            code = await asyncio.wait_for(proc.wait(), 30)
             print(f"exit code after SIGTERM: {code}")
             await fake.close()
 

@@ -49,6 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=_cmd_topics)
 
+    p = sub.add_parser("questions", help="list quiz questions")
+    p.add_argument("--source", choices=("all", "curated", "generated"), default="all")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--check", action="store_true", help="check the curated bank; exit 1 if bad")
+    p.set_defaults(handler=_cmd_questions)
+
+    p = sub.add_parser("play", help="play a quiz round in this terminal")
+    p.add_argument("--questions", "-n", type=_bounded(1, 50), default=10, metavar="N")
+    p.add_argument("--topic", "-t")
+    p.add_argument("--difficulty", choices=("easy", "medium", "hard"))
+    p.add_argument("--seconds", type=_bounded(10, 120), default=20, metavar="S")
+    p.add_argument("--typed", action="store_true", help="type answers instead of A-D")
+    p.set_defaults(handler=_cmd_play)
+
     p = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
     p.set_defaults(handler=_cmd_run)
 
@@ -56,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--guild", type=_snowflake, metavar="ID", help="sync to this server only")
     p.set_defaults(handler=_cmd_sync)
     return parser
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        if not raw.strip().isdigit() or not low <= int(raw) <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}")
+        return int(raw)
+
+    return parse
 
 
 def _snowflake(raw: str) -> int:
@@ -73,8 +96,11 @@ def run_cli(argv: Sequence[str], env: Mapping[str, str], out: TextIO | None = No
     except UserFacingError as exc:
         print(f"lalabot: {exc.message}", file=sys.stderr)
         return 2
+    level = settings.log_level_number
+    if args.command == "play" and not env.get("LALABOT_LOG_LEVEL"):
+        level = logging.WARNING  # the terminal is the game board
     logging.basicConfig(
-        level=settings.log_level_number,
+        level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -197,3 +223,44 @@ async def _cmd_sync(args: argparse.Namespace, settings: Settings, out: TextIO) -
 
     print(await force_sync(settings, args.guild), file=out)
     return 0
+
+
+async def _cmd_questions(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    async def work(service: LalaService) -> int:
+        if args.check:
+            problems = await service.check_questions()
+            for problem in problems:
+                print(problem, file=out)
+            print(f"{len(problems)} problems", file=out)
+            return 1 if problems else 0
+        questions = await service.list_questions(args.source)
+        if args.json:
+            _print_json([q.to_json() for q in questions], out)
+            return 0
+        for q in questions:
+            flag = ", spoiler" if q.spoiler else ""
+            print(f"[{q.id}] ({q.topic}, {q.difficulty}{flag}) {q.question}", file=out)
+            print(f"    -> {q.answer}   (choices: {' | '.join(q.choices)})", file=out)
+        print(f"{len(questions)} questions", file=out)
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def _cmd_play(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from lalabot.console import play, stdin_lines
+    from lalabot.quiz_service import RoundOptions
+
+    options = RoundOptions(
+        questions=args.questions,
+        topic=args.topic,
+        difficulty=args.difficulty,
+        seconds=args.seconds,
+        mode="typed" if args.typed else "buttons",
+    )
+
+    async def work(service: LalaService) -> int:
+        await play(service, options, lines=stdin_lines(), out=out)
+        return 0
+
+    return await _with_service(settings, work)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar  # issue 7
 
 from rapidfuzz import process
 
@@ -16,12 +17,17 @@ from lalabot import sources
 from lalabot.config import Settings
 from lalabot.core.facts import TOPICS, Fact, Topic, topic_by_name
 from lalabot.core.ingest import extract_facts
+from lalabot.core.leaderboard import Board, Period, PlayerData, PlayerStats, Sort  # issue 7
+from lalabot.core.questions import Question, load_curated, validate_bank
 from lalabot.core.search import SearchResult
 from lalabot.core.tagging import entity_aliases
 from lalabot.errors import NotFoundError, UserFacingError
+from lalabot.quiz_service import QuizService
 from lalabot.store.db import Database
 from lalabot.store.facts import DocumentFacts, FactStore
 from lalabot.store.guilds import GuildStore
+from lalabot.store.questions import QuestionStore, SourceFilter, SyncCounts
+from lalabot.store.scores import RoundRecord, ScoreStore  # issue 7
 from lalabot.store.search import SearchStore
 
 __all__ = ["MAX_QUERY_CHARS", "DocumentSummary", "ImportSummary", "LalaService"]
@@ -66,6 +72,10 @@ class LalaService:
         self.facts = FactStore(db)
         self.guilds = GuildStore(db)
         self.search_index = SearchStore(db, aliases=entity_aliases())
+        self.scores = ScoreStore(db)  # issue 7: leaderboards and stats
+        self.questions = QuestionStore(db)
+        self.quiz = QuizService(db, questions=self.questions, scores=self.scores)
+        self._questions_synced = False
         self.started_at = time.monotonic()
 
     @classmethod
@@ -108,6 +118,7 @@ class LalaService:
         counts = await self.facts.replace_documents(changed) if changed else None
         if changed:
             self.search_index.invalidate()
+            await self.sync_questions()
         summary = ImportSummary(
             documents=tuple(summaries),
             added=counts.added if counts else 0,
@@ -199,14 +210,126 @@ class LalaService:
     async def set_show_spoilers(self, guild_id: int, show: bool) -> None:
         await self.guilds.set_show_spoilers(guild_id, show)
 
+    # -- questions -----------------------------------------------------------------------------
+
+    async def ensure_questions(self) -> None:
+        """Facts imported and the question bank in step with them (once per process)."""
+        if not self._questions_synced:
+            await self.ensure_facts()
+            await self.sync_questions()
+
+    async def sync_questions(self) -> SyncCounts:
+        """Store the curated bank and regenerate questions from the facts; cheap if unchanged."""
+        counts = await self.questions.sync(load_curated(), await self.facts.list_facts())
+        self._questions_synced = True
+        return counts
+
     async def question_count(self) -> int:
-        """How many quiz questions there are (the question bank arrives with the quiz)."""
-        return 0
+        await self.ensure_questions()
+        return await self.questions.count()
+
+    async def list_questions(self, source: SourceFilter = "all") -> list[Question]:
+        await self.ensure_questions()
+        return await self.questions.list(source=source)
+
+    async def check_questions(self) -> list[str]:
+        """Problems with the curated bank against the facts as imported; empty when sound."""
+        await self.ensure_facts()
+        return validate_bank(load_curated(), await self.facts.list_facts())
 
     async def topics(self) -> list[tuple[Topic, int]]:
         await self.ensure_facts()
         counts = await self.facts.topic_counts()
         return [(topic, counts.get(topic.slug, 0)) for topic in TOPICS]
+
+    # -- scores: leaderboards, seasons, player stats and data (issue 7) ----------------------
+
+    async def record_round(self, record: RoundRecord) -> None:
+        """Store a finished round's scores; recording the same round again changes nothing."""
+        await self.scores.record_round(record)
+
+    async def current_season(self, guild_id: int) -> int:
+        return await self.scores.current_season(guild_id)
+
+    async def leaderboard(
+        self,
+        guild_id: int,
+        *,
+        period: Period | str = Period.ALL,
+        sort: Sort | str = Sort.POINTS,
+        season: int | None = None,
+        page: int = 0,
+        viewer_id: int | None = None,
+        now: float | None = None,
+    ) -> Board:
+        """A page of this server's board. A season that does not exist is a NotFoundError."""
+        chosen_period = _scores_choice(Period, period, "period")
+        chosen_sort = _scores_choice(Sort, sort, "sort")
+        if season is not None:
+            await self._scores_check_season(guild_id, season)
+        return await self.scores.board(
+            guild_id,
+            season=season,
+            period=chosen_period,
+            sort=chosen_sort,
+            now=time.time() if now is None else now,
+            page=page,
+            viewer_id=viewer_id,
+        )
+
+    async def _scores_check_season(self, guild_id: int, season: int) -> None:
+        current = await self.scores.current_season(guild_id)
+        if 1 <= season <= current:
+            return
+        if current == 1:
+            raise NotFoundError(
+                f"There is no season {season:,} here: this server is still in its first season."
+                " Leave `season` out to see it."
+            )
+        raise NotFoundError(
+            f"There is no season {season:,} here: this server is in season {current}."
+            f" Pick a season from 1 to {current}, or leave `season` out for the current one."
+        )
+
+    async def player_stats(self, guild_id: int, player_id: int) -> PlayerStats | None:
+        """A player's figures in this server's current season; None if they have none."""
+        season = await self.scores.current_season(guild_id)
+        return await self.scores.player_stats(guild_id, player_id, season)
+
+    async def seasons_played(self, guild_id: int, player_id: int) -> list[int]:
+        return await self.scores.seasons_played(guild_id, player_id)
+
+    async def start_new_season(self, guild_id: int, *, expected: int, by: int) -> int:
+        """Reset the board: season `expected` ends, the next begins; old seasons stay."""
+        season = await self.scores.new_season(guild_id, expected=expected, by=by)
+        if season is None:
+            current = await self.scores.current_season(guild_id)
+            raise UserFacingError(
+                f"The leaderboard was already reset: this server is now in season {current}."
+            )
+        return season
+
+    async def player_data(self, guild_id: int, player_id: int) -> PlayerData:
+        return await self.scores.player_data(guild_id, player_id)
+
+    async def export_player_data(
+        self, guild_id: int, player_id: int, *, now: float | None = None
+    ) -> bytes | None:
+        """Everything stored about a player in this server, as a JSON file; None if nothing."""
+        data = await self.scores.player_data(guild_id, player_id)
+        if data.empty:
+            return None
+        return data.to_json(exported_at=time.time() if now is None else now)
+
+    async def forget_player(self, guild_id: int, player_id: int) -> int:
+        """Delete a player's scores and answers in this server, every season. Returns the
+        number of round results deleted."""
+        return await self.scores.forget_player(guild_id, player_id)
+
+    # -- end of scores (issue 7) ---------------------------------------------------------------
+
+
+_ScoresEnum = TypeVar("_ScoresEnum", Period, Sort)  # issue 7
 
 
 def _scores_choice(kind: type[_ScoresEnum], value: _ScoresEnum | str, what: str) -> _ScoresEnum:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +46,41 @@ async def service(db: Database, seeds_copy: Path) -> LalaService:
     from lalabot.service import LalaService
 
     return LalaService(db, seeds_dir=seeds_copy)
+
+
+@pytest.fixture(scope="session")
+def seeded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database imported from seeds/ once per session; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    env = {
+        **os.environ,
+        "LALABOT_DB_PATH": str(path),
+        "LALABOT_SEEDS_DIR": str(SEEDS),
+        "LALABOT_LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "lalabot", "import"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    return path
+
+
+@pytest.fixture
+async def seeded_service(tmp_path: Path, seeded_db_template: Path) -> AsyncIterator[LalaService]:
+    """A service over a private copy of a database already imported from seeds/."""
+    from lalabot.service import LalaService
+
+    path = tmp_path / "seeded.db"
+    shutil.copy(seeded_db_template, path)
+    database = await Database.open(path)
+    try:
+        yield LalaService(database, seeds_dir=SEEDS)
+    finally:
+        await database.close()
 
 
 async def dump(database: Database) -> list[str]:

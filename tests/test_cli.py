@@ -102,3 +102,47 @@ def test_the_console_script_runs_as_a_module(tmp_path: Path, seeds_copy: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+
+
+def test_questions_json_shape_and_sources(tmp_path: Path, seeds_copy: Path) -> None:
+    env = _env(tmp_path, seeds_copy)
+    code, out = _run(["questions", "--json", "--source", "curated"], env)
+    assert code == 0
+    curated = json.loads(out)
+    assert len(curated) >= 200
+    keys = {"id", "question", "answer", "aliases", "choices", "topic", "difficulty", "spoiler",
+            "fact_id", "source"}
+    assert all(set(q) == keys for q in curated)
+    assert {q["source"] for q in curated} == {"curated"}
+    assert all(len(q["choices"]) == 4 and q["answer"] in q["choices"] for q in curated)
+    code, out = _run(["questions", "--json", "--source", "generated"], env)
+    assert code == 0
+    assert {q["source"] for q in json.loads(out)} == {"generated"}
+
+
+def test_questions_check_passes_on_the_shipped_bank(tmp_path: Path, seeds_copy: Path) -> None:
+    code, out = _run(["questions", "--check"], _env(tmp_path, seeds_copy))
+    assert code == 0, out
+    assert out.strip().endswith("0 problems")
+
+
+def test_questions_check_fails_when_a_source_fact_is_gone(
+    tmp_path: Path, seeds_copy: Path
+) -> None:
+    (seeds_copy / "la_la_land_ending_article.txt").unlink()
+    code, out = _run(["questions", "--check"], _env(tmp_path, seeds_copy))
+    assert code != 0
+    assert "problems" in out
+
+
+def test_play_in_a_terminal_with_no_input_ends_cleanly(tmp_path: Path, seeds_copy: Path) -> None:
+    env = {**_env(tmp_path, seeds_copy), "PATH": ""}
+    env.pop("LALABOT_LOG_LEVEL")
+    result = subprocess.run(
+        [sys.executable, "-m", "lalabot", "play", "--questions", "2"], input="",
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Question 1 of 2" in result.stdout
+    assert "Round over" in result.stdout
+    assert "INFO" not in result.stderr

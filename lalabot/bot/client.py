@@ -14,6 +14,7 @@ from discord.ext import commands
 from lalabot.bot.errors import report_error
 from lalabot.bot.sync import SyncState, apply_sync_policy
 from lalabot.config import Settings
+from lalabot.quiz_runner import RoundRunner
 from lalabot.service import LalaService
 
 __all__ = ["LalaBot", "LalaTree"]
@@ -43,6 +44,7 @@ class LalaBot(commands.Bot):
         service: LalaService | None = None,
         rng: random.Random | None = None,
         sync_commands: bool = True,
+        quiz_gap_seconds: float = 4.0,
         **options: Any,
     ) -> None:
         options.setdefault("chunk_guilds_at_startup", False)
@@ -60,6 +62,8 @@ class LalaBot(commands.Bot):
         self.rng = rng or random.Random()
         self.sync_commands = sync_commands
         self.sync_result: str | None = None
+        self._quiz_runner: RoundRunner | None = None
+        self.quiz_gap_seconds = quiz_gap_seconds
         self.started_at = time.monotonic()
 
     @property
@@ -68,15 +72,30 @@ class LalaBot(commands.Bot):
             raise RuntimeError("the bot is not set up yet")
         return self._service
 
+    @property
+    def quiz_runner(self) -> RoundRunner:
+        if self._quiz_runner is None:
+            raise RuntimeError("the bot is not set up yet")
+        return self._quiz_runner
+
     async def setup_hook(self) -> None:
         if self._service is None:
             self._service = await LalaService.open(self.settings)
-        await self._service.ensure_facts()
+        await self._service.ensure_questions()
+        from lalabot.bot.cogs.quiz import DiscordRoundPresenter
+
+        self._quiz_runner = RoundRunner(
+            self._service.quiz,
+            DiscordRoundPresenter(self),
+            rng=self.rng,
+            gap_seconds=self.quiz_gap_seconds,
+        )
         from lalabot.bot.cogs import build_cogs, persistent_items  # they import this module
 
         for cog in build_cogs(self):
             await self.add_cog(cog)
         self.add_dynamic_items(*persistent_items())
+        await self._quiz_runner.resume_all()
         if self.sync_commands:
             assert self.application_id is not None
             self.sync_result = await apply_sync_policy(
@@ -92,6 +111,8 @@ class LalaBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            if self._quiz_runner is not None:
+                await self._quiz_runner.shutdown()
             await super().close()
         finally:
             if self._owns_service and self._service is not None:

@@ -15,31 +15,10 @@ import pytest
 
 from lalabot.bot.client import LalaBot
 from lalabot.config import Settings
-from tests.conftest import REPO, SEEDS
+from tests.conftest import SEEDS
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.discordpy import point_discord_py_at
 from tests.fakediscord.fixtures import default_fake
-
-
-@pytest.fixture(scope="session")
-def seeded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database imported from seeds/ once per session; each test gets its own copy."""
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    env = {
-        **os.environ,
-        "LALABOT_DB_PATH": str(path),
-        "LALABOT_SEEDS_DIR": str(SEEDS),
-        "LALABOT_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "lalabot", "import"],
-        env=env,
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    return path
 
 
 @pytest.fixture
@@ -62,7 +41,7 @@ async def start_bot(
 ) -> Running:
     """Log in (which runs setup_hook and the sync policy), connect, and wait until ready.
     `prepare` may add test-only commands to the tree before the sync."""
-    bot = LalaBot(settings, guild_ready_timeout=0.05)
+    bot = LalaBot(settings, guild_ready_timeout=0.05, quiz_gap_seconds=0.2)
     if prepare is not None:
         prepare(bot)
     await bot.login(settings.token.reveal())

@@ -1,0 +1,396 @@
+"""/leaderboard, /stats, /leaderboard-admin reset|remove and /mydata export|forget.
+
+Discord does not let a command have both options and subcommands, so the viewing commands keep
+exactly their specified form (``/leaderboard [period] [sort] [season]``, ``/stats [member]``)
+and the rest live in two groups: ``/leaderboard-admin`` (Manage Server by default, and checked
+here too, since server admins can change who sees a command) and ``/mydata`` (a player's own
+data in this server). Everything destructive asks first, with buttons only the asker can press.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from lalabot.bot.leaderboard_embeds import board_embed, empty_board_text, stats_embed
+from lalabot.bot.views import LalaView
+from lalabot.core.leaderboard import Board
+from lalabot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from lalabot.bot.client import LalaBot
+
+__all__ = ["ConfirmView", "LeaderboardCog", "LeaderboardPager"]
+
+log = logging.getLogger(__name__)
+
+PAGER_TIMEOUT = 180.0
+CONFIRM_TIMEOUT = 60.0
+MAX_SEASON = 1_000_000
+
+Outcome = tuple[str, str | None]
+"""What a confirmed action tells the asker privately, and what it announces in the channel."""
+
+
+def _bot(interaction: discord.Interaction[Any]) -> LalaBot:
+    from lalabot.bot.client import LalaBot
+
+    assert isinstance(interaction.client, LalaBot)
+    return interaction.client
+
+
+def _guild_id(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise UserFacingError("Scores belong to a server: use this in a server channel.")
+    return interaction.guild_id
+
+
+def _require_manage_guild(interaction: discord.Interaction[Any]) -> int:
+    """Discord hides the admin group from others, but servers can override that: check here."""
+    guild_id = _guild_id(interaction)
+    if not interaction.permissions.manage_guild:
+        raise UserFacingError("Only members with the Manage Server permission can do that.")
+    return guild_id
+
+
+class LeaderboardPager(LalaView):
+    """◀ ▶ over a board; only the asker may turn pages; disabled on timeout."""
+
+    def __init__(self, *, owner_id: int, board: Board, now: float) -> None:
+        super().__init__(timeout=PAGER_TIMEOUT)
+        self.owner_id = owner_id
+        self.board = board
+        self.now = now  # a week stays the same week while the pages turn
+        self.message: discord.InteractionMessage | None = None
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        self.previous.disabled = self.board.page == 0
+        self.next.disabled = self.board.page >= self.board.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Only the person who asked can turn these pages. Try `/leaderboard` yourself!",
+                ephemeral=True,
+            )
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+        board = self.board
+        self.board = await _bot(interaction).service.leaderboard(
+            board.guild_id,
+            period=board.period,
+            sort=board.sort,
+            season=board.season,
+            page=board.page + step,
+            viewer_id=self.owner_id,
+            now=self.now,
+        )
+        self._refresh_buttons()
+        await interaction.response.edit_message(embed=board_embed(self.board), view=self)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[LeaderboardPager]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[LeaderboardPager]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        self.previous.disabled = self.next.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:
+                log.info("could not disable an expired leaderboard pager: %s", exc)
+
+
+class ConfirmView(LalaView):
+    """A yes/no question (ephemeral) that only the asker may answer; it expires quietly."""
+
+    def __init__(
+        self,
+        *,
+        origin: discord.Interaction[Any],
+        confirm_label: str,
+        action: Callable[[discord.Interaction[Any]], Awaitable[Outcome]],
+        admin_only: bool = False,
+    ) -> None:
+        super().__init__(timeout=CONFIRM_TIMEOUT)
+        self.origin = origin
+        self.owner_id = origin.user.id
+        self.action = action
+        self.admin_only = admin_only
+        self.confirm.label = confirm_label
+        self.done = False
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Only the person who asked can answer this.", ephemeral=True
+            )
+            return False
+        if self.admin_only:
+            _require_manage_guild(interaction)  # permissions may have changed meanwhile
+        return True
+
+    async def _finish(self, interaction: discord.Interaction[Any], text: str) -> None:
+        self.done = True
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[ConfirmView]
+    ) -> None:
+        if self.done:  # a second click that raced the first
+            await interaction.response.send_message("That's already done.", ephemeral=True)
+            return
+        self.done = True
+        try:
+            text, announcement = await self.action(interaction)
+        except UserFacingError as error:
+            text, announcement = error.message, None
+        await self._finish(interaction, text)
+        if announcement:
+            await interaction.followup.send(announcement)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[ConfirmView]
+    ) -> None:
+        await self._finish(interaction, "Cancelled: nothing changed.")
+
+    async def on_timeout(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            await self.origin.edit_original_response(
+                content="This question expired: nothing changed.", view=None
+            )
+        except discord.HTTPException as exc:
+            log.info("could not expire a confirmation: %s", exc)
+
+
+def _season_list(seasons: list[int]) -> str:
+    if len(seasons) == 1:
+        return f"season {seasons[0]}"
+    return "seasons " + ", ".join(str(s) for s in seasons[:-1]) + f" and {seasons[-1]}"
+
+
+class LeaderboardCog(commands.Cog):
+    admin = app_commands.Group(
+        name="leaderboard-admin",
+        description="Start a new leaderboard season, or remove a member's scores",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    mydata = app_commands.Group(
+        name="mydata",
+        description="What lalabot stores about you in this server",
+        guild_only=True,
+    )
+
+    def __init__(self, bot: LalaBot) -> None:
+        self.bot = bot
+
+    # -- viewing -------------------------------------------------------------------------------
+
+    @app_commands.command(name="leaderboard", description="This server's best trivia players")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        period="week: last 7 days · month: last 30 days · all: the whole season (default)",
+        sort="What ranks players (default: points); accuracy needs 20+ answers",
+        season="An earlier season's board (default: the current season)",
+    )
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="week (last 7 days)", value="week"),
+            app_commands.Choice(name="month (last 30 days)", value="month"),
+            app_commands.Choice(name="all (the whole season)", value="all"),
+        ],
+        sort=[
+            app_commands.Choice(name="points", value="points"),
+            app_commands.Choice(name="wins", value="wins"),
+            app_commands.Choice(name="accuracy (20+ answers)", value="accuracy"),
+            app_commands.Choice(name="best streak", value="streak"),
+        ],
+    )
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction,
+        period: app_commands.Choice[str] | None = None,
+        sort: app_commands.Choice[str] | None = None,
+        season: app_commands.Range[int, 1, MAX_SEASON] | None = None,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        now = time.time()
+        board = await self.bot.service.leaderboard(
+            guild_id,
+            period=period.value if period else "all",
+            sort=sort.value if sort else "points",
+            season=season,
+            viewer_id=interaction.user.id,
+            now=now,
+        )
+        if not board.lines:
+            await interaction.response.send_message(empty_board_text(board), ephemeral=True)
+            return
+        if board.pages == 1:
+            await interaction.response.send_message(embed=board_embed(board))
+            return
+        pager = LeaderboardPager(owner_id=interaction.user.id, board=board, now=now)
+        await interaction.response.send_message(embed=board_embed(board), view=pager)
+        pager.message = await interaction.original_response()
+
+    @app_commands.command(name="stats", description="A player's trivia stats in this server")
+    @app_commands.guild_only()
+    @app_commands.describe(member="Whose stats (default: yours)")
+    async def stats(
+        self, interaction: discord.Interaction, member: discord.User | None = None
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        target = member or interaction.user
+        if target.bot:
+            raise UserFacingError("Bots don't play trivia, so they have no stats.")
+        service = self.bot.service
+        found = await service.player_stats(guild_id, target.id)
+        current = await service.current_season(guild_id)
+        if found is None:
+            await interaction.response.send_message(
+                await self._no_stats_text(guild_id, target, interaction.user.id, current),
+                ephemeral=True,
+            )
+            return
+        await interaction.response.send_message(embed=stats_embed(found, current_season=current))
+
+    async def _no_stats_text(
+        self, guild_id: int, target: discord.abc.User, asker_id: int, current: int
+    ) -> str:
+        you = target.id == asker_id
+        who = "You" if you else target.mention
+        earlier = await self.bot.service.seasons_played(guild_id, target.id)
+        if earlier:
+            return (
+                f"{who} {'have' if you else 'has'} no scores in season {current} yet."
+                f" Earlier: {_season_list(earlier)}, see `/leaderboard season:{earlier[-1]}`."
+            )
+        if you:
+            return "You haven't played a round in this server yet. Join a quiz to get on the board!"
+        return f"{who} hasn't played a round in this server yet."
+
+    # -- admin ---------------------------------------------------------------------------------
+
+    @admin.command(name="reset", description="Start a new season: everyone starts from zero")
+    async def reset(self, interaction: discord.Interaction) -> None:
+        guild_id = _require_manage_guild(interaction)
+        service = self.bot.service
+        current = await service.current_season(guild_id)
+        admin_id = interaction.user.id
+
+        async def start(_: discord.Interaction[Any]) -> Outcome:
+            season = await service.start_new_season(guild_id, expected=current, by=admin_id)
+            return (
+                f"Season {season} has begun. Season {current} stays on"
+                f" `/leaderboard season:{current}`.",
+                f"🎬 **Season {season} begins!** The leaderboard starts again from zero;"
+                f" season {current} stays on `/leaderboard season:{current}`.",
+            )
+
+        view = ConfirmView(
+            origin=interaction,
+            confirm_label=f"Start season {current + 1}",
+            action=start,
+            admin_only=True,
+        )
+        await interaction.response.send_message(
+            f"Start **season {current + 1}**? Everyone's scores start again from zero. Season"
+            f" {current} is kept: `/leaderboard season:{current}` will still show it.",
+            view=view,
+            ephemeral=True,
+        )
+
+    @admin.command(name="remove", description="Delete a member's scores in this server")
+    @app_commands.describe(member="Whose scores to delete (every season)")
+    async def remove(self, interaction: discord.Interaction, member: discord.User) -> None:
+        guild_id = _require_manage_guild(interaction)
+        service = self.bot.service
+        seasons = await service.seasons_played(guild_id, member.id)
+        if not seasons:
+            raise UserFacingError(f"{member.mention} has no scores in this server.")
+        who = member.mention
+
+        async def delete(_: discord.Interaction[Any]) -> Outcome:
+            rounds = await service.forget_player(guild_id, member.id)
+            return f"Removed {who}'s scores: {rounds:,} round results, every season.", None
+
+        view = ConfirmView(
+            origin=interaction, confirm_label="Remove scores", action=delete, admin_only=True
+        )
+        await interaction.response.send_message(
+            f"Remove all of {who}'s scores in this server ({_season_list(seasons)})? They leave"
+            " every leaderboard here, old seasons included. This can't be undone.",
+            view=view,
+            ephemeral=True,
+        )
+
+    # -- a player's own data -------------------------------------------------------------------
+
+    @mydata.command(name="export", description="Download everything lalabot stores about you")
+    async def export(self, interaction: discord.Interaction) -> None:
+        guild_id = _guild_id(interaction)
+        data = await self.bot.service.export_player_data(guild_id, interaction.user.id)
+        if data is None:
+            await interaction.response.send_message(
+                "lalabot stores nothing about you in this server.", ephemeral=True
+            )
+            return
+        name = f"lalabot-{guild_id}-{interaction.user.id}.json"
+        if len(data) > interaction.filesize_limit - 1024:  # a very long history: compress it
+            data, name = gzip.compress(data), name + ".gz"
+        await interaction.response.send_message(
+            "Everything lalabot stores about you in this server: your totals per season,"
+            " every round and every answer.",
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+        )
+
+    @mydata.command(name="forget", description="Delete everything lalabot stores about you")
+    async def forget(self, interaction: discord.Interaction) -> None:
+        guild_id = _guild_id(interaction)
+        service = self.bot.service
+        player_id = interaction.user.id
+        data = await service.player_data(guild_id, player_id)
+        if data.empty:
+            raise UserFacingError("lalabot stores nothing about you in this server.")
+
+        async def delete(_: discord.Interaction[Any]) -> Outcome:
+            await service.forget_player(guild_id, player_id)
+            return "Done: everything lalabot stored about you in this server is deleted.", None
+
+        seasons = [s.season for s in data.seasons]
+        view = ConfirmView(origin=interaction, confirm_label="Delete my data", action=delete)
+        await interaction.response.send_message(
+            f"Delete everything lalabot stores about you in this server: {len(data.rounds):,}"
+            f" rounds and {len(data.answers):,} answers ({_season_list(seasons)})? Your scores"
+            " leave every leaderboard here, old seasons included. This can't be undone."
+            " (`/mydata export` first if you'd like a copy.)",
+            view=view,
+            ephemeral=True,
+        )
