@@ -104,6 +104,21 @@ async def test_a_whole_round_with_buttons_and_several_players(running: Running) 
     results.assert_no_pings()
     assert f"<@{amy.id}>" not in results.embeds[0]["description"]
 
+    # the round counts towards this server's leaderboard and stats
+    board = await fake.invoke("leaderboard", member=amy, channel=fake.guild.channel("general"))
+    await board.response()
+    assert board.message is not None
+    text = board.message.embeds[0]["description"]
+    assert text.index(f"<@{seb.id}>") < text.index(f"<@{keith.id}>")
+    stats = await fake.invoke("stats", member=keith, channel=fake.guild.channel("general"))
+    await stats.response()
+    assert stats.message is not None
+    fields = {f["name"]: f["value"] for f in stats.message.embeds[0]["fields"]}
+    assert fields["Rounds played"] == "1"
+    assert fields["Wins"] == "0"  # sebastian won
+    assert fields["Right answers"].startswith("1 of 3")
+    assert fields["Rank"].startswith("#2 of 2")
+
 
 async def test_typed_answers_through_a_modal(running: Running) -> None:
     fake, bot = running.fake, running.bot
