@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", "-t")
     p.set_defaults(handler=_cmd_fact)
 
+    p = sub.add_parser("search", help="look facts up, best first")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", "-n", type=_bounded(1, 50), default=5, metavar="N")
+    p.add_argument("--json", action="store_true", help="print a JSON array with scores")
+    p.set_defaults(handler=_cmd_search)
+
     p = sub.add_parser("topics", help="the topics with their fact counts")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=_cmd_topics)
@@ -261,6 +267,29 @@ async def _cmd_play(args: argparse.Namespace, settings: Settings, out: TextIO) -
 
     async def work(service: LalaService) -> int:
         await play(service, options, lines=stdin_lines(), out=out)
+        return 0
+
+    return await _with_service(settings, work)
+
+
+async def _cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    query = " ".join(args.query)
+
+    async def work(service: LalaService) -> int:
+        result = await service.search(query, limit=args.limit)
+        if args.json:
+            _print_json([{**s.fact.to_json(), "score": round(s.score, 4)} for s in result.facts],
+                        out)
+            return 0
+        if not result.facts:
+            hint = f" Did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""
+            print(f"Nothing found for {query!r}.{hint}", file=out)
+            return 0
+        if result.corrected_query and result.corrected_query != query:
+            print(f"(showing results for {result.corrected_query!r})", file=out)
+        for scored in result.facts:
+            print(f"[{scored.score:.2f}] {_format_fact(scored.fact)}", file=out)
+        print(f"{len(result.facts)} of {result.total} facts", file=out)
         return 0
 
     return await _with_service(settings, work)

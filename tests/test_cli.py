@@ -146,3 +146,33 @@ def test_play_in_a_terminal_with_no_input_ends_cleanly(tmp_path: Path, seeds_cop
     assert "Question 1 of 2" in result.stdout
     assert "Round over" in result.stdout
     assert "INFO" not in result.stderr
+
+
+def test_search_json_is_best_first_with_scores(tmp_path: Path, seeds_copy: Path) -> None:
+    env = _env(tmp_path, seeds_copy)
+    code, out = _run(["search", "what", "car", "does", "sebastian", "drive", "--json"], env)
+    assert code == 0
+    facts = json.loads(out)
+    assert 1 <= len(facts) <= 5
+    assert all(set(f) == {"id", "text", "topics", "entities", "spoiler", "source", "score"}
+               for f in facts)
+    scores = [f["score"] for f in facts]
+    assert scores == sorted(scores, reverse=True)
+    assert "Buick" in facts[0]["text"] or "car" in facts[0]["text"].lower()
+    code, out = _run(["search", "gossling", "piano", "--limit", "2", "--json"], env)
+    assert code == 0
+    found = json.loads(out)
+    assert len(found) == 2
+    assert "Gosling" in found[0]["text"]
+
+
+def test_search_refuses_hostile_queries_clearly(
+    tmp_path: Path, seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = _env(tmp_path, seeds_copy)
+    code, out = _run(["search", '"NEAR(piano', "text:*", "--json"], env)
+    assert code == 0
+    json.loads(out)
+    code, _ = _run(["search", "x" * 4000], env)
+    assert code == 2
+    assert "at most 200" in capsys.readouterr().err
