@@ -286,3 +286,21 @@ async def test_a_killed_bot_resumes_its_rounds_and_loses_no_answer(
     finally:
         second.send_signal(signal.SIGTERM)
         assert await asyncio.to_thread(second.wait, 20) == 0
+
+
+async def test_a_gateway_reconnect_does_not_end_the_round(running: Running) -> None:
+    fake, bot = running.fake, running.bot
+    seb, keith = fake.guild.member("sebastian"), fake.guild.member("keith")
+    await (await _start(fake, seb, questions=2, seconds=30)).response()
+    q1 = await _question(fake, 1, 2)
+    right, wrong = _letters(bot, q1)
+    await _say(await fake.click(q1, right, member=seb))
+    await fake.drop_gateway()
+    await fake.wait_resumed(timeout=10)
+    assert (await _say(await fake.click(q1, wrong, member=keith))).startswith("Locked in")
+    stop = await fake.invoke("quiz stop", member=seb, channel=fake.guild.channel("trivia"))
+    await stop.response()
+    results = await fake.wait_for_message(predicate=lambda m: "🏆" in _title(m), timeout=10)
+    text = results.embeds[0]["description"]
+    assert f"<@{seb.id}>" in text
+    assert f"<@{keith.id}>" in text
