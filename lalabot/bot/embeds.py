@@ -11,6 +11,7 @@ __all__ = [
     "BRAND_COLOUR",
     "DESCRIPTION_LIMIT",
     "ENDING_WARNING",
+    "PAGE_SIZE",
     "about_embed",
     "clip",
     "fact_embed",

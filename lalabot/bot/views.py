@@ -10,7 +10,7 @@ import discord
 
 from lalabot.bot.errors import report_error
 
-__all__ = ["LalaModal", "LalaView", "guarded"]
+__all__ = ["LalaModal", "LalaView", "OwnedPager", "guarded"]
 
 log = logging.getLogger(__name__)
 
@@ -37,3 +37,61 @@ async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) 
         await work
     except Exception as error:
         await report_error(interaction, error)
+
+
+class OwnedPager(LalaView):
+    """◀ ▶ over pages that only the member who asked may turn; disabled when it times out.
+
+    Subclasses say where they are (`page`, `pages`) and how to show another page (`turn_to`,
+    which must answer the interaction, typically with `edit_message(..., view=self)`)."""
+
+    refusal = "Only the person who asked can turn these pages."
+
+    def __init__(self, *, owner_id: int, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.InteractionMessage | None = None
+
+    @property
+    def page(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def pages(self) -> int:
+        raise NotImplementedError
+
+    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
+        raise NotImplementedError
+
+    def refresh_buttons(self) -> None:
+        self.previous.disabled = self.page <= 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(self.refusal, ephemeral=True)
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+        await self.turn_to(interaction, min(max(0, self.page + step), self.pages - 1))
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[OwnedPager]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[OwnedPager]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        self.previous.disabled = self.next.disabled = True
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as exc:
+                log.info("could not disable an expired pager: %s", exc)

@@ -10,11 +10,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from lalabot.bot.embeds import ENDING_WARNING, fact_embed, not_found_text, results_embed
-from lalabot.bot.views import LalaView, guarded
+from lalabot.bot.context import bot_of, require_manage_guild
+from lalabot.bot.embeds import (
+    ENDING_WARNING,
+    PAGE_SIZE,
+    fact_embed,
+    not_found_text,
+    results_embed,
+)
+from lalabot.bot.views import OwnedPager, guarded
 from lalabot.core.facts import TOPICS, topic_by_name
 from lalabot.core.search import SearchResult
-from lalabot.errors import UserFacingError
 
 if TYPE_CHECKING:
     from lalabot.bot.client import LalaBot
@@ -24,13 +30,6 @@ __all__ = ["AnotherFactButton", "FactsCog", "TopicPager"]
 log = logging.getLogger(__name__)
 
 PAGER_TIMEOUT = 180.0
-
-
-def _bot(interaction: discord.Interaction[Any]) -> LalaBot:
-    from lalabot.bot.client import LalaBot
-
-    assert isinstance(interaction.client, LalaBot)
-    return interaction.client
 
 
 class AnotherFactButton(
@@ -70,7 +69,7 @@ def fact_view(topic: str | None) -> discord.ui.View:
 
 
 async def send_fact(interaction: discord.Interaction[Any], topic: str | None) -> None:
-    bot = _bot(interaction)
+    bot = bot_of(interaction)
     fact = await bot.service.next_fact(interaction.guild_id, bot.rng, topic)
     show = await bot.service.show_spoilers(interaction.guild_id)
     resolved = topic_by_name(topic) if topic else None
@@ -80,75 +79,39 @@ async def send_fact(interaction: discord.Interaction[Any], topic: str | None) ->
     )
 
 
-class TopicPager(LalaView):
-    """◀ ▶ over a lookup's results; only the asker may turn pages; disabled on timeout."""
+class TopicPager(OwnedPager):
+    """◀ ▶ over a lookup's results."""
+
+    refusal = "Only the person who asked can turn these pages. Try `/topic` yourself!"
 
     def __init__(
         self, *, owner_id: int, query: str, result: SearchResult, show_spoilers: bool
     ) -> None:
-        super().__init__(timeout=PAGER_TIMEOUT)
-        self.owner_id = owner_id
+        super().__init__(owner_id=owner_id, timeout=PAGER_TIMEOUT)
         self.query = query
         self.result = result
-        self.page = 0
+        self.current = 0
         self.show_spoilers = show_spoilers
-        self.message: discord.InteractionMessage | None = None
-        self._refresh_buttons()
+        self.refresh_buttons()
+
+    @property
+    def page(self) -> int:
+        return self.current
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.result.total // 5))
-
-    def _refresh_buttons(self) -> None:
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages - 1
+        return max(1, -(-self.result.total // PAGE_SIZE))
 
     def embed(self) -> discord.Embed:
-        return results_embed(self.result, page=self.page, show_spoilers=self.show_spoilers)
+        return results_embed(self.result, page=self.current, show_spoilers=self.show_spoilers)
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "Only the person who asked can turn these pages. Try `/topic` yourself!",
-                ephemeral=True,
-            )
-            return False
-        return True
-
-    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
-        page = min(max(0, self.page + step), self.pages - 1)
-        self.result = await _bot(interaction).service.search(self.query, limit=5, offset=page * 5)
-        self.page = page
-        self._refresh_buttons()
+    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
+        self.result = await bot_of(interaction).service.search(
+            self.query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+        self.current = page
+        self.refresh_buttons()
         await interaction.response.edit_message(embed=self.embed(), view=self)
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[TopicPager]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[TopicPager]
-    ) -> None:
-        await self._turn(interaction, +1)
-
-    async def on_timeout(self) -> None:
-        self.previous.disabled = self.next.disabled = True
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException as exc:
-                log.info("could not disable an expired pager: %s", exc)
-
-
-def _require_manage_guild(interaction: discord.Interaction[Any]) -> None:
-    """Discord hides the command from others, but servers can override that: check here too."""
-    if interaction.guild_id is None:
-        raise UserFacingError("Settings belong to a server: use this in a server channel.")
-    if not interaction.permissions.manage_guild:
-        raise UserFacingError("Only members with the Manage Server permission can change this.")
 
 
 async def _topic_autocomplete(
@@ -182,7 +145,7 @@ class FactsCog(commands.Cog):
     @app_commands.command(name="topic", description="Look up facts about a subject")
     @app_commands.describe(query="A name, a song, a place, a topic or a question")
     async def topic(self, interaction: discord.Interaction, query: str) -> None:
-        result = await self.bot.service.search(query, limit=5)
+        result = await self.bot.service.search(query, limit=PAGE_SIZE)
         if not result.facts:
             await interaction.response.send_message(not_found_text(result), ephemeral=True)
             return
@@ -205,9 +168,8 @@ class FactsCog(commands.Cog):
     async def spoilers(
         self, interaction: discord.Interaction, mode: Literal["show", "hide"]
     ) -> None:
-        _require_manage_guild(interaction)
-        assert interaction.guild_id is not None
-        await self.bot.service.set_show_spoilers(interaction.guild_id, mode == "show")
+        guild_id = require_manage_guild(interaction)
+        await self.bot.service.set_show_spoilers(guild_id, mode == "show")
         text = (
             "Spoilers are now **shown**: facts about the ending appear plainly."
             if mode == "show"
@@ -217,8 +179,8 @@ class FactsCog(commands.Cog):
 
     @settings.command(name="view", description="See this server's lalabot settings")
     async def view(self, interaction: discord.Interaction) -> None:
-        _require_manage_guild(interaction)
-        show = await self.bot.service.show_spoilers(interaction.guild_id)
+        guild_id = require_manage_guild(interaction)
+        show = await self.bot.service.show_spoilers(guild_id)
         await interaction.response.send_message(
             f"**Spoilers:** {'shown' if show else 'hidden behind spoiler tags'}.\n"
             f"{ENDING_WARNING if not show else ''}".strip(),

@@ -20,8 +20,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from lalabot.bot.context import bot_of, guild_id_of, require_manage_guild
 from lalabot.bot.leaderboard_embeds import board_embed, empty_board_text, stats_embed
-from lalabot.bot.views import LalaView
+from lalabot.bot.views import LalaView, OwnedPager
 from lalabot.core.leaderboard import Board
 from lalabot.errors import UserFacingError
 
@@ -40,84 +41,38 @@ Outcome = tuple[str, str | None]
 """What a confirmed action tells the asker privately, and what it announces in the channel."""
 
 
-def _bot(interaction: discord.Interaction[Any]) -> LalaBot:
-    from lalabot.bot.client import LalaBot
+class LeaderboardPager(OwnedPager):
+    """◀ ▶ over a board."""
 
-    assert isinstance(interaction.client, LalaBot)
-    return interaction.client
-
-
-def _guild_id(interaction: discord.Interaction[Any]) -> int:
-    if interaction.guild_id is None:
-        raise UserFacingError("Scores belong to a server: use this in a server channel.")
-    return interaction.guild_id
-
-
-def _require_manage_guild(interaction: discord.Interaction[Any]) -> int:
-    """Discord hides the admin group from others, but servers can override that: check here."""
-    guild_id = _guild_id(interaction)
-    if not interaction.permissions.manage_guild:
-        raise UserFacingError("Only members with the Manage Server permission can do that.")
-    return guild_id
-
-
-class LeaderboardPager(LalaView):
-    """◀ ▶ over a board; only the asker may turn pages; disabled on timeout."""
+    refusal = "Only the person who asked can turn these pages. Try `/leaderboard` yourself!"
 
     def __init__(self, *, owner_id: int, board: Board, now: float) -> None:
-        super().__init__(timeout=PAGER_TIMEOUT)
-        self.owner_id = owner_id
+        super().__init__(owner_id=owner_id, timeout=PAGER_TIMEOUT)
         self.board = board
         self.now = now  # a week stays the same week while the pages turn
-        self.message: discord.InteractionMessage | None = None
-        self._refresh_buttons()
+        self.refresh_buttons()
 
-    def _refresh_buttons(self) -> None:
-        self.previous.disabled = self.board.page == 0
-        self.next.disabled = self.board.page >= self.board.pages - 1
+    @property
+    def page(self) -> int:
+        return self.board.page
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "Only the person who asked can turn these pages. Try `/leaderboard` yourself!",
-                ephemeral=True,
-            )
-            return False
-        return True
+    @property
+    def pages(self) -> int:
+        return self.board.pages
 
-    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
         board = self.board
-        self.board = await _bot(interaction).service.leaderboard(
+        self.board = await bot_of(interaction).service.leaderboard(
             board.guild_id,
             period=board.period,
             sort=board.sort,
             season=board.season,
-            page=board.page + step,
+            page=page,
             viewer_id=self.owner_id,
             now=self.now,
         )
-        self._refresh_buttons()
+        self.refresh_buttons()
         await interaction.response.edit_message(embed=board_embed(self.board), view=self)
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[LeaderboardPager]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[LeaderboardPager]
-    ) -> None:
-        await self._turn(interaction, +1)
-
-    async def on_timeout(self) -> None:
-        self.previous.disabled = self.next.disabled = True
-        if self.message is not None:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException as exc:
-                log.info("could not disable an expired leaderboard pager: %s", exc)
 
 
 class ConfirmView(LalaView):
@@ -146,7 +101,7 @@ class ConfirmView(LalaView):
             )
             return False
         if self.admin_only:
-            _require_manage_guild(interaction)  # permissions may have changed meanwhile
+            require_manage_guild(interaction)  # permissions may have changed meanwhile
         return True
 
     async def _finish(self, interaction: discord.Interaction[Any], text: str) -> None:
@@ -239,7 +194,7 @@ class LeaderboardCog(commands.Cog):
         sort: app_commands.Choice[str] | None = None,
         season: app_commands.Range[int, 1, MAX_SEASON] | None = None,
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         now = time.time()
         board = await self.bot.service.leaderboard(
             guild_id,
@@ -265,7 +220,7 @@ class LeaderboardCog(commands.Cog):
     async def stats(
         self, interaction: discord.Interaction, member: discord.User | None = None
     ) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         target = member or interaction.user
         if target.bot:
             raise UserFacingError("Bots don't play trivia, so they have no stats.")
@@ -299,7 +254,7 @@ class LeaderboardCog(commands.Cog):
 
     @admin.command(name="reset", description="Start a new season: everyone starts from zero")
     async def reset(self, interaction: discord.Interaction) -> None:
-        guild_id = _require_manage_guild(interaction)
+        guild_id = require_manage_guild(interaction)
         service = self.bot.service
         current = await service.current_season(guild_id)
         admin_id = interaction.user.id
@@ -329,7 +284,7 @@ class LeaderboardCog(commands.Cog):
     @admin.command(name="remove", description="Delete a member's scores in this server")
     @app_commands.describe(member="Whose scores to delete (every season)")
     async def remove(self, interaction: discord.Interaction, member: discord.User) -> None:
-        guild_id = _require_manage_guild(interaction)
+        guild_id = require_manage_guild(interaction)
         service = self.bot.service
         seasons = await service.seasons_played(guild_id, member.id)
         if not seasons:
@@ -354,7 +309,7 @@ class LeaderboardCog(commands.Cog):
 
     @mydata.command(name="export", description="Download everything lalabot stores about you")
     async def export(self, interaction: discord.Interaction) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         data = await self.bot.service.export_player_data(guild_id, interaction.user.id)
         if data is None:
             await interaction.response.send_message(
@@ -373,7 +328,7 @@ class LeaderboardCog(commands.Cog):
 
     @mydata.command(name="forget", description="Delete everything lalabot stores about you")
     async def forget(self, interaction: discord.Interaction) -> None:
-        guild_id = _guild_id(interaction)
+        guild_id = guild_id_of(interaction)
         service = self.bot.service
         player_id = interaction.user.id
         data = await service.player_data(guild_id, player_id)

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from lalabot.bot.cogs.facts import _topic_autocomplete
+from lalabot.bot.context import bot_of
 from lalabot.bot.quiz_embeds import question_embed, results_embed, reveal_embed, starting_text
 from lalabot.bot.views import LalaModal, guarded
 from lalabot.core.quiz import LETTERS, OpenQuestion, Results, Reveal, Round
@@ -25,17 +26,10 @@ __all__ = ["AnswerButton", "DiscordRoundPresenter", "QuizCog", "TypedAnswerButto
 log = logging.getLogger(__name__)
 
 
-def _bot(interaction: discord.Interaction[Any]) -> LalaBot:
-    from lalabot.bot.client import LalaBot
-
-    assert isinstance(interaction.client, LalaBot)
-    return interaction.client
-
-
 async def _lock_in(
     interaction: discord.Interaction[Any], round_id: int, index: int, given: str, shown: str
 ) -> None:
-    bot = _bot(interaction)
+    bot = bot_of(interaction)
     result = await bot.service.quiz.answer(round_id, index, interaction.user.id, given)
     await interaction.response.send_message(f"Locked in: **{shown}**", ephemeral=True)
     bot.quiz_runner.answered(round_id, result)
@@ -122,7 +116,7 @@ class TypedAnswerButton(
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction[Any]) -> None:
-        round_ = _bot(interaction).service.quiz.live(self.round_id)
+        round_ = bot_of(interaction).service.quiz.live(self.round_id)
         if round_.current_index != self.index or round_.open_question_view() is None:
             raise UserFacingError("This question has closed.")
         if any(a.player_id == interaction.user.id for a in round_.answers(self.index)):
@@ -253,4 +247,3 @@ class QuizCog(commands.Cog):
         await interaction.response.send_message(
             f"⏹️ <@{interaction.user.id}> stopped the round. Results below."
         )
-
