@@ -16,7 +16,7 @@ from rapidfuzz import process
 from lalabot import sources
 from lalabot.config import Settings
 from lalabot.core.facts import TOPICS, Fact, Topic, topic_by_name
-from lalabot.core.ingest import extract_facts
+from lalabot.core.ingest import INGEST_VERSION, extract_facts
 from lalabot.core.leaderboard import Board, Period, PlayerData, PlayerStats, Sort  # issue 7
 from lalabot.core.questions import Question, load_curated, validate_bank
 from lalabot.core.search import SearchResult
@@ -97,12 +97,13 @@ class LalaService:
         summaries: list[DocumentSummary] = []
         changed: list[DocumentFacts] = []
         for document in documents:
-            if known.get(document.name) == document.sha256:
+            fingerprint = f"{document.sha256}:{INGEST_VERSION}"  # same bytes, same pipeline
+            if known.get(document.name) == fingerprint:
                 summaries.append(DocumentSummary(document.name, "unchanged", "", 0))
                 continue
             report = await asyncio.to_thread(extract_facts, document.text, document.name)
             changed.append(
-                DocumentFacts(document.name, document.sha256, report.kind.value, report.facts)
+                DocumentFacts(document.name, fingerprint, report.kind.value, report.facts)
             )
             summaries.append(
                 DocumentSummary(

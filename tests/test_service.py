@@ -113,3 +113,14 @@ async def test_topic_counts_cover_the_taxonomy(service: LalaService) -> None:
     topics = await service.topics()
     assert len(topics) == 12
     assert sum(1 for _, n in topics if n > 0) >= 10
+
+
+async def test_a_new_pipeline_version_imports_unchanged_files_again(
+    service: LalaService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await service.import_documents()
+    monkeypatch.setattr("lalabot.service.INGEST_VERSION", 999)
+    again = await service.import_documents()
+    assert [d.status for d in again.documents] == ["imported", "imported"]
+    assert again.added == 0
+    assert again.kept == await service.facts.count()

@@ -35,6 +35,7 @@ from lalabot.core.tagging import (
 )
 
 __all__ = [
+    "INGEST_VERSION",
     "DocumentKind",
     "IngestReport",
     "clean_article_text",
@@ -43,6 +44,9 @@ __all__ = [
     "merge_duplicates",
     "split_sentences",
 ]
+
+INGEST_VERSION = 2
+"""Bumped whenever the pipeline's output changes, so unchanged documents are imported again."""
 
 MIN_FACT_CHARS = 40
 MAX_FACT_CHARS = 600
@@ -743,11 +747,46 @@ def _make_fact(text: str, source: str) -> Fact:
     )
 
 
+_LIST_ABOUT_THE_FILM = re.compile(
+    r"^This (is|was|will be) (the|a|an) ((?:[\w'-]+ ){0,3}?(?:movie|film|musical|picture)\b)"
+)
+_LIST_THIS_PART = re.compile(
+    r"^This ((?:[\w/'-]+ ){0,2}?)(scene|section|sequence|shot|number|song|moment|dance|take)\b"
+)
+_LIST_CLEFT = re.compile(r"^It (?:is|was) .{1,120}?(?:\bthat\b|\bwho\b|'s idea)")
+_LIST_LEANING = _word_set("he she it they this that these those his her their its")
+
+
+def _list_paragraph(paragraph: str, subject: str | None) -> str | None:
+    """A list paragraph made to stand alone, or None when it only makes sense beside a picture
+    or heading the document no longer has ("This is the Chateau Marmont ...").
+
+    Scraped trivia lists open some items with "This": "This is the third movie ..." is about
+    the document's subject film; "This scene was shot at ..." reads as "One scene ..."."""
+    if subject:
+        about = _LIST_ABOUT_THE_FILM.match(paragraph)
+        if about:
+            return f"{subject} {about[1]} {about[2]} {about[3]}{paragraph[about.end():]}"
+    part = _LIST_THIS_PART.match(paragraph)
+    if part:
+        article = "The" if part[1] else "One"
+        return f"{article} {part[1]}{part[2]}{paragraph[part.end():]}"
+    words = _WORD.findall(paragraph[:40])
+    if words and words[0].casefold() in _LIST_LEANING and not _LIST_CLEFT.match(paragraph):
+        return None
+    return paragraph
+
+
 def _extract_list(text: str, source: str) -> IngestReport:
     paragraphs = [p for p in (_tidy(p) for p in _PARAGRAPH_BREAK.split(text)) if p]
-    facts = [_make_fact(p, source) for p in paragraphs]
+    films = _main_films(paragraphs)
+    subject = min(films) if len(films) == 1 else None
+    standing = [_list_paragraph(p, subject) for p in paragraphs]
+    facts = [_make_fact(p, source) for p in standing if p is not None]
+    leaning = len(paragraphs) - len(facts)
     merged = merge_duplicates(facts)
-    dropped = {"duplicate": len(facts) - len(merged)} if len(merged) < len(facts) else {}
+    dropped = {"duplicate": len(facts) - len(merged), "dependent": leaning}
+    dropped = {reason: n for reason, n in dropped.items() if n}
     return IngestReport(
         facts=tuple(merged),
         kind=DocumentKind.LIST,

@@ -423,16 +423,53 @@ def test_list_document_merges_duplicate_paragraphs() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_trivia_list_every_paragraph_becomes_a_fact(trivia: IngestReport) -> None:
+def test_trivia_list_every_paragraph_becomes_a_standalone_fact(trivia: IngestReport) -> None:
     # The seed holds 290 blank-line-separated paragraphs. None of them is an exact or
     # near-exact duplicate of another (the closest pairs, e.g. the two about Gosling and Stone's
     # earlier films together or the two about Randy Kerber's piano recordings, are paraphrases
-    # with a different wording and different details, not near-exact copies), so all 290 stay.
+    # with a different wording and different details, not near-exact copies). Scraped beside
+    # pictures, some open with "This": those about the film or a scene are rewritten to stand
+    # alone; four that only make sense beside their lost picture ("This is the Chateau
+    # Marmont ...", "This building ...", "This was all created ...", "This is the only scene
+    # ...") are dropped as dependent.
     assert trivia.kind is DocumentKind.LIST
-    assert len(trivia.facts) == 290
+    assert len(trivia.facts) == 286
     assert trivia.sentences_total == 290
-    assert trivia.sentences_kept == 290
-    assert trivia.dropped == {}
+    assert trivia.sentences_kept == 286
+    assert trivia.dropped == {"dependent": 4}
+    for text in texts(trivia):
+        assert text[0].isupper() or text[0].isdigit() or text[0] == '"', text
+        assert not re.match(r"(This|That|These|Those|He|She|They|His|Her|Their|Its)\b", text)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("This is the second film to pair the two leads.", "Nightfall is the second film to"),
+        ("This scene was shot on the pier.", "One scene was shot on the pier."),
+        ("This dinner scene was rewritten.", "The dinner scene was rewritten."),
+        ("It was Costa's idea to add the song.", "It was Costa's idea"),
+        ("It was her idea to add the song.", None),
+        ("This is the museum downtown.", None),
+        ("They later married.", None),
+    ],
+)
+def test_list_items_are_made_to_stand_alone(paragraph: str, expected: str | None) -> None:
+    others = [
+        "Nightfall (2030) was shot over forty nights in Lisbon by director Ana Costa.",
+        "Composer Rui Mota wrote the score for Nightfall (2030) in eleven weeks.",
+        "The lead actor of Nightfall (2030) learned to sail for the harbour sequence.",
+        "Nightfall (2030) opened the Venice festival and won the audience award.",
+    ]
+    text = "\n\n".join([*others[:2], paragraph, *others[2:]])
+    report = extract_facts(text, "list.txt")
+    assert report.kind is DocumentKind.LIST
+    found = [f.text for f in report.facts if f.text not in others]
+    if expected is None:
+        assert found == []
+        assert report.dropped == {"dependent": 1}
+    else:
+        assert found[0].startswith(expected)
 
 
 def test_article_yields_a_sensible_number_of_clean_facts(article: IngestReport) -> None:

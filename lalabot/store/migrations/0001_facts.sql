@@ -2,7 +2,7 @@
 
 CREATE TABLE documents (
     name        TEXT PRIMARY KEY,           -- the file name, e.g. la_la_land_trivia.txt
-    sha256      TEXT NOT NULL,              -- of the raw bytes: unchanged files are skipped
+    sha256      TEXT NOT NULL,              -- raw bytes hash:pipeline version; unchanged: skipped
     kind        TEXT NOT NULL,              -- list | article
     imported_at REAL NOT NULL               -- unix seconds
 ) STRICT;
