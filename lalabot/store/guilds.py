@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 
@@ -40,35 +41,47 @@ class GuildStore:
         """The rowid of the next fact of this server's deck for the topic; None if none exist.
 
         Every fact of the scope is shown once before any repeats; the deck lives in SQLite so
-        it survives restarts. Facts added after a deal join the next deal."""
+        it survives restarts. Facts added after a deal join the next deal; removed ones are
+        skipped."""
         scope = topic or ""
         async with self._db.transaction() as conn:
-            drawn = await self._pop(conn, guild_id, scope)
-            if drawn is not None:
-                return drawn
-            if scope:
-                sql = "SELECT fact_rowid FROM fact_topics WHERE topic = ? ORDER BY fact_rowid"
-                args: list[object] = [scope]
-            else:
-                sql, args = "SELECT rowid FROM facts ORDER BY rowid", []
-            async with conn.execute(sql, args) as cur:
-                rowids = [int(r[0]) async for r in cur]
-            if not rowids:
+            async with conn.execute(
+                "SELECT remaining FROM fact_decks WHERE guild_id = ? AND scope = ?",
+                (guild_id, scope),
+            ) as cur:
+                row = await cur.fetchone()
+            remaining: list[int] = json.loads(row[0]) if row else []
+            drawn = await self._first_existing(conn, remaining)
+            if drawn is None:
+                remaining = await self._deal(conn, scope, rng)
+                drawn = await self._first_existing(conn, remaining)
+            if drawn is None:
                 return None
-            rng.shuffle(rowids)
-            await conn.executemany(
-                "INSERT INTO fact_decks (guild_id, scope, seq, fact_rowid) VALUES (?, ?, ?, ?)",
-                [(guild_id, scope, seq, rowid) for seq, rowid in enumerate(rowids)],
+            await conn.execute(
+                "INSERT INTO fact_decks (guild_id, scope, remaining) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, scope) DO UPDATE SET remaining = excluded.remaining",
+                (guild_id, scope, json.dumps(remaining, separators=(",", ":"))),
             )
-            return await self._pop(conn, guild_id, scope)
+            return drawn
 
     @staticmethod
-    async def _pop(conn: aiosqlite.Connection, guild_id: int, scope: str) -> int | None:
-        async with conn.execute(
-            "DELETE FROM fact_decks WHERE (guild_id, scope, seq) ="
-            " (SELECT guild_id, scope, seq FROM fact_decks WHERE guild_id = ? AND scope = ?"
-            "  ORDER BY seq LIMIT 1) RETURNING fact_rowid",
-            (guild_id, scope),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else None
+    async def _deal(conn: aiosqlite.Connection, scope: str, rng: random.Random) -> list[int]:
+        if scope:
+            sql = "SELECT fact_rowid FROM fact_topics WHERE topic = ? ORDER BY fact_rowid"
+            args: list[object] = [scope]
+        else:
+            sql, args = "SELECT rowid FROM facts ORDER BY rowid", []
+        async with conn.execute(sql, args) as cur:
+            rowids = [int(r[0]) async for r in cur]
+        rng.shuffle(rowids)
+        return rowids
+
+    @staticmethod
+    async def _first_existing(conn: aiosqlite.Connection, remaining: list[int]) -> int | None:
+        """Pop rowids off the front of the deck until one is still a fact."""
+        while remaining:
+            rowid = remaining.pop(0)
+            async with conn.execute("SELECT 1 FROM facts WHERE rowid = ?", (rowid,)) as cur:
+                if await cur.fetchone() is not None:
+                    return rowid
+        return None

@@ -64,3 +64,26 @@ async def test_spoiler_setting_defaults_to_hidden(db: Database) -> None:
     assert await guilds.show_spoilers(6) is False
     await guilds.set_show_spoilers(5, False)
     assert await guilds.show_spoilers(5) is False
+
+
+async def test_removed_facts_are_skipped_and_new_ones_join_the_next_deal(db: Database) -> None:
+    await _seed(db)
+    guilds, facts, rng = GuildStore(db), FactStore(db), random.Random(5)
+    first = await guilds.draw_fact(1, "cast", rng)
+    assert first is not None
+    survivors = tuple(f for f in PACK if "Cast fact number 4" not in f.text
+                      and "Cast fact number 3" not in f.text)
+    newcomer = _fact("Cast fact number 9 about a cameo.", "cast")
+    await facts.replace_documents(
+        [DocumentFacts("pack.txt", "h2", "list", (*survivors, newcomer))]
+    )
+    alive = {f.id for f in await facts.list_facts("cast")}
+    rest: list[int] = []
+    while len(rest) < 3:
+        drawn = await guilds.draw_fact(1, "cast", rng)
+        assert drawn is not None
+        rest.append(drawn)
+    shown = await facts.by_rowids([first, *rest])
+    assert all(f.id in alive or f.text.startswith("Cast fact number") for f in shown)
+    assert len({f.id for f in shown[1:]}) == 3
+    assert all(f.id in alive for f in shown[1:])
