@@ -26,6 +26,7 @@ from lalabot.core.quiz import (
     RoundState,
 )
 from lalabot.errors import NotFoundError, UserFacingError
+from lalabot.store.answer_log import AnswerLog, LoggedAnswer
 from lalabot.store.db import Database
 from lalabot.store.questions import QuestionStore
 from lalabot.store.rounds import ChannelBusy, RoundStore
@@ -92,6 +93,7 @@ class QuizService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = RoundStore(db)
+        self.answers = AnswerLog(db)
         self._questions = questions
         self._scores = scores
         self.clock = clock
@@ -181,7 +183,7 @@ class QuizService:
                 loaded.append(self._live[stored.id])
                 continue
             try:
-                round_ = Round.from_snapshot(stored.snapshot)
+                round_ = await self._restore(stored.id, stored.snapshot)
             except ValueError:
                 log.exception("round %d cannot be resumed; cancelling it", stored.id)
                 await self.store.set_state(stored.id, "cancelled", now=self.clock())
@@ -190,6 +192,24 @@ class QuizService:
             self._topics[stored.id] = dict(stored.options.get("topics", {}))
             loaded.append(round_)
         return loaded
+
+    async def _restore(self, round_id: int, snapshot: Mapping[str, object]) -> Round:
+        """A round as stored: its last snapshot, plus the answers logged since."""
+        round_ = Round.from_snapshot(snapshot)
+        index = round_.current_index
+        if index is not None and round_.open_question_view() is not None:
+            taken = {a.player_id for a in round_.answers(index)}
+            for logged in await self.answers.for_round(round_id):
+                if logged.question_index == index and logged.player_id not in taken:
+                    round_.answer(logged.player_id, logged.given, logged.at)
+                    taken.add(logged.player_id)
+        return round_
+
+    async def _load(self, round_id: int) -> Round:
+        stored = await self.store.get(round_id)
+        if stored is None:
+            raise NotRunning()
+        return await self._restore(round_id, stored.snapshot)
 
     async def message_ids(self, round_id: int) -> dict[int, int]:
         stored = await self.store.get(round_id)
@@ -224,8 +244,16 @@ class QuizService:
                 raise QuestionClosed("Too late: this question is closed, and the quiz is over.")
             if round_.current_index != question_index:
                 raise QuestionClosed()
-            result = round_.answer(player_id, given, self.clock())
-            await self._save(round_)
+            now = self.clock()
+            result = round_.answer(player_id, given, now)
+            try:
+                await self.answers.write(
+                    LoggedAnswer(round_id, question_index, player_id, given, now)
+                )
+            except Exception:
+                # not stored, so not taken: go back to what the database holds
+                self._live[round_id] = await self._load(round_id)
+                raise
             return result
 
     async def close_question(self, round_id: int) -> Reveal:
