@@ -29,6 +29,10 @@ class LalaTree(app_commands.CommandTree["LalaBot"]):
         await report_error(interaction, error)
 
 
+# Interactions arrive whatever the intents; the guilds intent alone keeps channels and servers
+# known. Nothing privileged, and no per-message gateway traffic to parse.
+INTENTS = discord.Intents(guilds=True)
+
 # lalabot never joins voice: silence discord.py's start-up warnings about voice libraries.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
@@ -51,7 +55,7 @@ class LalaBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=discord.Intents.default(),
+            intents=INTENTS,
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=LalaTree,
             **options,

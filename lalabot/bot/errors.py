@@ -17,6 +17,8 @@ __all__ = ["explain", "report_error", "send_ephemeral"]
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction answered too late
+
 
 def _unwrap(error: BaseException) -> BaseException:
     while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
@@ -73,4 +75,9 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    inner = _unwrap(error)
+    if isinstance(inner, discord.NotFound) and inner.code == UNKNOWN_INTERACTION:
+        # answered too late: Discord already told the player it failed, and will take no reply
+        log.warning("an interaction expired before %s answered it", _describe(interaction))
+        return
     await send_ephemeral(interaction, explain(error, _describe(interaction)))

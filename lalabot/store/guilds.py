@@ -16,15 +16,18 @@ __all__ = ["GuildStore"]
 class GuildStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._spoilers: dict[int, bool] = {}  # asked on every fact and reveal; rarely changed
 
     async def show_spoilers(self, guild_id: int | None) -> bool:
         if guild_id is None:
             return False
-        async with self._db.conn.execute(
-            "SELECT show_spoilers FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return bool(row[0]) if row else False
+        if guild_id not in self._spoilers:
+            async with self._db.conn.execute(
+                "SELECT show_spoilers FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            ) as cur:
+                row = await cur.fetchone()
+            self._spoilers[guild_id] = bool(row[0]) if row else False
+        return self._spoilers[guild_id]
 
     async def set_show_spoilers(
         self, guild_id: int, show: bool, *, now: float | None = None
@@ -36,6 +39,7 @@ class GuildStore:
                 " updated_at = excluded.updated_at",
                 (guild_id, int(show), time.time() if now is None else now),
             )
+        self._spoilers[guild_id] = show
 
     async def draw_fact(self, guild_id: int, topic: str | None, rng: random.Random) -> int | None:
         """The rowid of the next fact of this server's deck for the topic; None if none exist.

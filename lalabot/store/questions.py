@@ -64,6 +64,8 @@ class SyncCounts:
 class QuestionStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # rounds ask for the same filters again and again: kept until the next sync
+        self._candidates: dict[tuple[str | None, str | None, bool], tuple[Question, ...]] = {}
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -75,6 +77,7 @@ class QuestionStore:
         Curated questions are upserted by id (those no longer in ``curated`` are deleted); the
         generated ones are replaced wholesale. Skipped when nothing changed since the last sync.
         """
+        self._candidates.clear()
         digest = _inputs_hash(curated, facts, seed)
         fact_ids = {fact.id for fact in facts}
         orphaned = sum(1 for q in curated if q.fact_id not in fact_ids)
@@ -130,7 +133,12 @@ class QuestionStore:
     ) -> builtins.list[Question]:
         """Questions a round may ask: both sources, with the filters, and only those whose fact
         still exists (each comes with ``fact_text``). Spoilers are left out unless asked for."""
-        return await self._filtered("all", topic, difficulty, spoilers, only_with_fact=True)
+        key = (topic, difficulty, spoilers)
+        if key not in self._candidates:
+            self._candidates[key] = tuple(
+                await self._filtered("all", topic, difficulty, spoilers, only_with_fact=True)
+            )
+        return builtins.list(self._candidates[key])
 
     async def list(
         self,

@@ -97,7 +97,12 @@ def _add_failing_commands(bot: LalaBot) -> None:
         await interaction.channel.send("A question for everyone")
         await interaction.followup.send("posted", ephemeral=True)
 
-    for command in (boom_user, boom, boom_late, post):
+    @app_commands.command(name="slow", description="answers after the deadline")
+    async def slow(interaction: discord.Interaction) -> None:
+        await asyncio.sleep(0.4)
+        await interaction.response.send_message("too late")
+
+    for command in (boom_user, boom, boom_late, post, slow):
         bot.tree.add_command(command)
 
 
@@ -216,3 +221,16 @@ async def test_the_process_exits_0_on_sigterm(
     assert "closed cleanly" in output
     assert fake.token not in output
     print(f"process start to ready against the fake: {ready_after:.2f} s")
+
+
+async def test_an_expired_interaction_gets_no_second_failing_reply(failing: Running) -> None:
+    fake = failing.fake
+    fake.interaction_deadline = 0.2
+    handle = await fake.invoke(
+        "slow", member=fake.guild.member("keith"), channel=fake.guild.channel("trivia")
+    )
+    first = await handle.response()
+    assert first.code == 10062
+    await asyncio.sleep(0.3)
+    assert len(handle.callbacks) == 1  # no apology sent into the void
+    assert [v.kind for v in fake.take_violations()] == ["interaction_expired"]
