@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
+from itertools import groupby
 from pathlib import Path
 
 import aiosqlite
@@ -52,6 +53,8 @@ class Database:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._queued: list[tuple[str, Sequence[object], asyncio.Future[None]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -117,6 +120,33 @@ class Database:
                 log.info("applied migration %04d_%s", migration.version, migration.name)
                 applied.append(migration.version)
             return applied
+
+    async def write(self, sql: str, params: Sequence[object] = ()) -> None:
+        """One statement, committed by group commit: statements queued while a commit is in
+        flight go into the next single transaction, in order. Returns once committed; if the
+        transaction fails, every statement in it fails with the same error."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queued.append((sql, params, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
+        await future
+
+    async def _commit_queued(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            try:
+                async with self.transaction() as conn:
+                    for sql, run in groupby(batch, key=lambda queued: queued[0]):
+                        await conn.executemany(sql, [params for _, params, _ in run])
+            except Exception as error:
+                log.warning("a group commit of %d statements failed: %s", len(batch), error)
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+            else:
+                for _, _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

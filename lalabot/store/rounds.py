@@ -78,19 +78,18 @@ class RoundStore:
         now: float,
         options: Mapping[str, Any] | None = None,
     ) -> None:
-        """Store the round as it is now (and its options, when given)."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE rounds SET snapshot = ?, state = ?, updated_at = ?,"
-                " options = coalesce(?, options) WHERE id = ?",
-                (
-                    json.dumps(snapshot, separators=(",", ":")),
-                    state,
-                    now,
-                    None if options is None else json.dumps(dict(options)),
-                    round_id,
-                ),
-            )
+        """Store the round as it is now (and its options, when given), by group commit."""
+        await self._db.write(
+            "UPDATE rounds SET snapshot = ?, state = ?, updated_at = ?,"
+            " options = coalesce(?, options) WHERE id = ?",
+            (
+                json.dumps(snapshot, separators=(",", ":")),
+                state,
+                now,
+                None if options is None else json.dumps(dict(options)),
+                round_id,
+            ),
+        )
 
     async def set_state(self, round_id: int, state: str, *, now: float) -> None:
         async with self._db.transaction() as conn:
@@ -99,11 +98,10 @@ class RoundStore:
             )
 
     async def set_message(self, round_id: int, index: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE rounds SET messages = json_set(messages, '$.' || ?, ?) WHERE id = ?",
-                (str(index), message_id, round_id),
-            )
+        await self._db.write(
+            "UPDATE rounds SET messages = json_set(messages, '$.' || ?, ?) WHERE id = ?",
+            (str(index), message_id, round_id),
+        )
 
     async def discard(self, round_id: int) -> None:
         """Forget a round that never got going (its set-up failed)."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -82,3 +83,17 @@ async def test_fts_index_follows_the_facts_table(db: Database) -> None:
         assert (await cur.fetchone())[0] == 0  # cascaded
     async with db.conn.execute("SELECT rowid FROM facts_fts WHERE facts_fts MATCH 'stone'") as cur:
         assert list(await cur.fetchall()) == []
+
+
+async def test_group_commit_keeps_the_order_of_statements(db: Database) -> None:
+    insert = "INSERT INTO documents (name, sha256, kind, imported_at) VALUES (?, ?, 'list', 0)"
+    update = "UPDATE documents SET sha256 = ? WHERE name = ?"
+    await asyncio.gather(
+        db.write(insert, ("a", "1")),
+        db.write(insert, ("b", "1")),
+        db.write(update, ("2", "a")),
+        db.write(insert, ("c", "1")),
+        db.write(update, ("3", "a")),
+    )
+    async with db.conn.execute("SELECT name, sha256 FROM documents ORDER BY name") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("a", "3"), ("b", "1"), ("c", "1")]
