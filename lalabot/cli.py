@@ -278,8 +278,9 @@ async def _cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO)
     async def work(service: LalaService) -> int:
         result = await service.search(query, limit=args.limit)
         if args.json:
-            _print_json([{**s.fact.to_json(), "score": round(s.score, 4)} for s in result.facts],
-                        out)
+            _print_json(
+                [{**s.fact.to_json(), "score": round(s.score, 4)} for s in result.facts], out
+            )
             return 0
         if not result.facts:
             hint = f" Did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""

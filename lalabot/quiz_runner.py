@@ -60,10 +60,6 @@ class RoundRunner:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._wake: dict[int, asyncio.Event] = {}
 
-    @property
-    def active(self) -> list[int]:
-        return [rid for rid, task in self._tasks.items() if not task.done()]
-
     def launch(self, round_id: int, *, resumed: bool = False) -> asyncio.Task[None]:
         wake = self._wake.setdefault(round_id, asyncio.Event())
         task = asyncio.create_task(self._drive(round_id, wake, resumed), name=f"round-{round_id}")

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar  # issue 7
+from typing import TypeVar
 
 from rapidfuzz import process
 
@@ -17,7 +17,7 @@ from lalabot import sources
 from lalabot.config import Settings
 from lalabot.core.facts import TOPICS, Fact, Topic, topic_by_name
 from lalabot.core.ingest import INGEST_VERSION, extract_facts
-from lalabot.core.leaderboard import Board, Period, PlayerData, PlayerStats, Sort  # issue 7
+from lalabot.core.leaderboard import Board, Period, PlayerData, PlayerStats, Sort
 from lalabot.core.questions import Question, load_curated, validate_bank
 from lalabot.core.search import SearchResult
 from lalabot.core.tagging import entity_aliases
@@ -27,7 +27,7 @@ from lalabot.store.db import Database
 from lalabot.store.facts import DocumentFacts, FactStore
 from lalabot.store.guilds import GuildStore
 from lalabot.store.questions import QuestionStore, SourceFilter, SyncCounts
-from lalabot.store.scores import RoundRecord, ScoreStore  # issue 7
+from lalabot.store.scores import RoundRecord, ScoreStore
 from lalabot.store.search import SearchStore
 
 __all__ = ["MAX_QUERY_CHARS", "DocumentSummary", "ImportSummary", "LalaService"]
@@ -72,7 +72,7 @@ class LalaService:
         self.facts = FactStore(db)
         self.guilds = GuildStore(db)
         self.search_index = SearchStore(db, aliases=entity_aliases())
-        self.scores = ScoreStore(db)  # issue 7: leaderboards and stats
+        self.scores = ScoreStore(db)
         self.questions = QuestionStore(db)
         self.quiz = QuizService(db, questions=self.questions, scores=self.scores)
         self._questions_synced = False
@@ -243,7 +243,7 @@ class LalaService:
         counts = await self.facts.topic_counts()
         return [(topic, counts.get(topic.slug, 0)) for topic in TOPICS]
 
-    # -- scores: leaderboards, seasons, player stats and data (issue 7) ----------------------
+    # -- scores: leaderboards, seasons, player stats and data ------------------------------
 
     async def record_round(self, record: RoundRecord) -> None:
         """Store a finished round's scores; recording the same round again changes nothing."""
@@ -327,10 +327,8 @@ class LalaService:
         number of round results deleted."""
         return await self.scores.forget_player(guild_id, player_id)
 
-    # -- end of scores (issue 7) ---------------------------------------------------------------
 
-
-_ScoresEnum = TypeVar("_ScoresEnum", Period, Sort)  # issue 7
+_ScoresEnum = TypeVar("_ScoresEnum", Period, Sort)
 
 
 def _scores_choice(kind: type[_ScoresEnum], value: _ScoresEnum | str, what: str) -> _ScoresEnum:

@@ -766,11 +766,11 @@ def _list_paragraph(paragraph: str, subject: str | None) -> str | None:
     if subject:
         about = _LIST_ABOUT_THE_FILM.match(paragraph)
         if about:
-            return f"{subject} {about[1]} {about[2]} {about[3]}{paragraph[about.end():]}"
+            return f"{subject} {about[1]} {about[2]} {about[3]}{paragraph[about.end() :]}"
     part = _LIST_THIS_PART.match(paragraph)
     if part:
         article = "The" if part[1] else "One"
-        return f"{article} {part[1]}{part[2]}{paragraph[part.end():]}"
+        return f"{article} {part[1]}{part[2]}{paragraph[part.end() :]}"
     words = _WORD.findall(paragraph[:40])
     if words and words[0].casefold() in _LIST_LEANING and not _LIST_CLEFT.match(paragraph):
         return None
