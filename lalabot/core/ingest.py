@@ -41,6 +41,7 @@ __all__ = [
     "clean_article_text",
     "detect_kind",
     "extract_facts",
+    "make_fact",
     "merge_duplicates",
     "split_sentences",
 ]
@@ -735,7 +736,9 @@ def _tidy(text: str) -> str:
     return re.sub(r",(?=[A-Za-z])", ", ", text)  # "In the film,Ryan" -> "In the film, Ryan"
 
 
-def _make_fact(text: str, source: str) -> Fact:
+def make_fact(text: str, source: str) -> Fact:
+    """One fact from one standalone text: tidied, tagged with topics, entities and the
+    spoiler flag, and given its stable id."""
     clean = _tidy(text)
     return Fact(
         id=fact_id_for(clean),
@@ -782,7 +785,7 @@ def _extract_list(text: str, source: str) -> IngestReport:
     films = _main_films(paragraphs)
     subject = min(films) if len(films) == 1 else None
     standing = [_list_paragraph(p, subject) for p in paragraphs]
-    facts = [_make_fact(p, source) for p in standing if p is not None]
+    facts = [make_fact(p, source) for p in standing if p is not None]
     leaning = len(paragraphs) - len(facts)
     merged = merge_duplicates(facts)
     dropped = {"duplicate": len(facts) - len(merged), "dependent": leaning}
@@ -806,7 +809,7 @@ def _extract_article(text: str, source: str) -> IngestReport:
         for sentence in sentences:
             judge.consider(sentence, number, index)
             index += 1
-    facts = [_make_fact(unit.text, source) for unit in judge.units]
+    facts = [make_fact(unit.text, source) for unit in judge.units]
     merged = merge_duplicates(facts)
     kept_ids = {fact.id for fact in merged}
     kept_sentences = 0

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lalabot.core import ingest
 from lalabot.core.answers import is_correct, normalise_answer
-from lalabot.core.facts import TOPICS, EntityKind, Fact, fact_id_for
+from lalabot.core.facts import TOPICS, EntityKind, Fact
 from lalabot.core.questions import (
     BLANK,
     MAX_CONTEXT_CHARS,
@@ -24,7 +25,7 @@ from lalabot.core.questions import (
     validate_bank,
 )
 from lalabot.core.quiz import Round
-from lalabot.core.tagging import entities_in, is_spoiler, known_entities, topics_for
+from lalabot.core.tagging import known_entities
 
 # --------------------------------------------------------------------------------------------
 # A fact pack written for these tests (not the seeds)
@@ -70,14 +71,7 @@ NO_GOOD_BLANK = (
 
 
 def make_fact(text: str) -> Fact:
-    return Fact(
-        id=fact_id_for(text),
-        text=text,
-        source="pack.txt",
-        topics=topics_for(text),
-        entities=entities_in(text),
-        spoiler=is_spoiler(text),
-    )
+    return ingest.make_fact(text, "pack.txt")
 
 
 PACK = tuple(make_fact(t) for t in (*WITH_BLANKS, *NO_GOOD_BLANK))

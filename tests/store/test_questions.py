@@ -6,10 +6,10 @@ import hashlib
 import random
 from collections.abc import Sequence
 
-from lalabot.core.facts import Fact, fact_id_for
+from lalabot.core import ingest
+from lalabot.core.facts import Fact
 from lalabot.core.questions import Question, generate_questions, load_curated
 from lalabot.core.quiz import Round
-from lalabot.core.tagging import entities_in, is_spoiler, topics_for
 from lalabot.service import LalaService
 from lalabot.store.db import Database
 from lalabot.store.facts import DocumentFacts, FactStore
@@ -35,14 +35,7 @@ TEXTS = (
 
 
 def make_fact(text: str) -> Fact:
-    return Fact(
-        id=fact_id_for(text),
-        text=text,
-        source="pack.txt",
-        topics=topics_for(text),
-        entities=entities_in(text),
-        spoiler=is_spoiler(text),
-    )
+    return ingest.make_fact(text, "pack.txt")
 
 
 FACTS = tuple(make_fact(t) for t in TEXTS)
