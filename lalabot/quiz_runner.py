@@ -144,7 +144,7 @@ class RoundRunner:
                 # down for longer than the question lasted: end with the results so far
                 await service.stop(round_id)
             elif first.action is ResumeAction.CONTINUE and first.question_index is not None:
-                messages = await service.message_ids(round_id)
+                messages = service.message_ids(round_id)
                 if first.question_index not in messages:
                     shown = round_.open_question_view()
                     if shown is not None:
@@ -173,7 +173,7 @@ class RoundRunner:
             await service.close_question(round_id)
         elif action is ResumeAction.REVEAL:
             reveal = round_.reveal()
-            messages = await service.message_ids(round_id)
+            messages = service.message_ids(round_id)
             await self._show(
                 self.presenter.show_reveal(round_, reveal, messages.get(reveal.index)),
                 "reveal",

@@ -11,7 +11,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from lalabot.core.facts import topic_by_name
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 Mode = Literal["buttons", "typed"]
 DIFFICULTIES = ("easy", "medium", "hard")
 CONSOLE_GUILD = 0
+_ROUND_OVER = "Too late: this question is closed, and the quiz is over."
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,16 @@ class RoundAlreadyRunning(UserFacingError):
         self.round_id = round_id
 
 
+@dataclass(slots=True)
+class _Live:
+    """A round in memory, with what this process keeps beside it."""
+
+    round: Round
+    topics: dict[str, str]  # question id -> topic slug, for the score records
+    messages: dict[int, int] = field(default_factory=dict)  # question index -> message id
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one change at a time
+
+
 class QuizService:
     def __init__(
         self,
@@ -97,9 +108,7 @@ class QuizService:
         self._questions = questions
         self._scores = scores
         self.clock = clock
-        self._live: dict[int, Round] = {}
-        self._topics: dict[int, dict[str, str]] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._live: dict[int, _Live] = {}
 
     # -- starting ------------------------------------------------------------------------------
 
@@ -159,28 +168,27 @@ class QuizService:
         except BaseException:
             await self.store.discard(round_id)
             raise
-        self._live[round_id] = round_
-        self._topics[round_id] = picked_topics
+        self._live[round_id] = _Live(round_, picked_topics)
         log.info("round %d started in channel %d: %d questions", round_id, channel_id, len(ids))
         return round_
 
     # -- looking -------------------------------------------------------------------------------
 
     def live(self, round_id: int) -> Round:
+        return self._entry(round_id).round
+
+    def _entry(self, round_id: int) -> _Live:
         try:
             return self._live[round_id]
         except KeyError:
             raise NotRunning() from None
-
-    def lock(self, round_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(round_id, asyncio.Lock())
 
     async def load_running(self) -> list[Round]:
         """Every round the database says is running, back in memory (after a restart)."""
         loaded = []
         for stored in await self.store.running():
             if stored.id in self._live:
-                loaded.append(self._live[stored.id])
+                loaded.append(self._live[stored.id].round)
                 continue
             try:
                 round_ = await self._restore(stored.id, stored.snapshot)
@@ -188,8 +196,8 @@ class QuizService:
                 log.exception("round %d cannot be resumed; cancelling it", stored.id)
                 await self.store.set_state(stored.id, "cancelled", now=self.clock())
                 continue
-            self._live[stored.id] = round_
-            self._topics[stored.id] = dict(stored.options.get("topics", {}))
+            topics = dict(stored.options.get("topics", {}))
+            self._live[stored.id] = _Live(round_, topics, dict(stored.messages))
             loaded.append(round_)
         return loaded
 
@@ -211,16 +219,20 @@ class QuizService:
             raise NotRunning()
         return await self._restore(round_id, stored.snapshot)
 
-    async def message_ids(self, round_id: int) -> dict[int, int]:
-        stored = await self.store.get(round_id)
-        return stored.messages if stored else {}
+    def message_ids(self, round_id: int) -> dict[int, int]:
+        """Question index -> id of the message that shows it (kept in memory and in SQLite)."""
+        entry = self._live.get(round_id)
+        return dict(entry.messages) if entry else {}
 
     async def set_message(self, round_id: int, index: int, message_id: int) -> None:
         await self.store.set_message(round_id, index, message_id)
+        if round_id in self._live:
+            self._live[round_id].messages[index] = message_id
 
     async def running_in(self, channel_id: int) -> Round | None:
         stored = await self.store.running_in(channel_id)
-        return self._live.get(stored.id) if stored else None
+        entry = self._live.get(stored.id) if stored else None
+        return entry.round if entry else None
 
     # -- playing -------------------------------------------------------------------------------
 
@@ -228,7 +240,7 @@ class QuizService:
         await self.store.save(round_.id, round_.to_snapshot(), state="running", now=self.clock())
 
     async def open_question(self, round_id: int, rng: random.Random) -> OpenQuestion:
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             shown = round_.open_question(self.clock(), rng)
             await self._save(round_)
@@ -238,10 +250,13 @@ class QuizService:
         self, round_id: int, question_index: int, player_id: int, given: str
     ) -> AnswerResult:
         """Record one answer; it is in SQLite before this returns."""
-        async with self.lock(round_id):
-            round_ = self._live.get(round_id)
-            if round_ is None or round_.state is not RoundState.RUNNING:
-                raise QuestionClosed("Too late: this question is closed, and the quiz is over.")
+        entry = self._live.get(round_id)
+        if entry is None:
+            raise QuestionClosed(_ROUND_OVER)
+        async with entry.lock:
+            round_ = entry.round
+            if round_.state is not RoundState.RUNNING:
+                raise QuestionClosed(_ROUND_OVER)
             if round_.current_index != question_index:
                 raise QuestionClosed()
             now = self.clock()
@@ -252,25 +267,25 @@ class QuizService:
                 )
             except Exception:
                 # not stored, so not taken: go back to what the database holds
-                self._live[round_id] = await self._load(round_id)
+                entry.round = await self._load(round_id)
                 raise
             return result
 
     async def close_question(self, round_id: int) -> Reveal:
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             reveal = round_.close(self.clock())
             await self._save(round_)
             return reveal
 
     async def mark_revealed(self, round_id: int) -> None:
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             round_.mark_revealed(self.clock())
             await self._save(round_)
 
     async def finish(self, round_id: int) -> Results:
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             results = round_.finish(self.clock())
             await self._save(round_)
@@ -278,7 +293,7 @@ class QuizService:
 
     async def stop(self, round_id: int) -> Results:
         """End a running round now; answers already given count."""
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             results = round_.stop(self.clock())
             await self._save(round_)
@@ -286,7 +301,7 @@ class QuizService:
 
     async def finalise(self, round_id: int) -> Results:
         """Store an ended round's scores (once) and retire it."""
-        async with self.lock(round_id):
+        async with self._entry(round_id).lock:
             round_ = self.live(round_id)
             results = round_.results()
             if round_.guild_id != CONSOLE_GUILD:
@@ -295,8 +310,6 @@ class QuizService:
                 round_id, round_.to_snapshot(), state=round_.state.value, now=self.clock()
             )
             del self._live[round_id]
-            self._locks.pop(round_id, None)
-            self._topics.pop(round_id, None)
             return results
 
     async def abandon(self, channel_id: int) -> None:
@@ -309,11 +322,9 @@ class QuizService:
     def forget(self, round_id: int) -> None:
         """Drop a round from memory without touching the database (at shutdown)."""
         self._live.pop(round_id, None)
-        self._locks.pop(round_id, None)
-        self._topics.pop(round_id, None)
 
     def _record(self, round_: Round, results: Results) -> RoundRecord:
-        topics: Mapping[str, str] = self._topics.get(round_.id, {})
+        topics: Mapping[str, str] = self._entry(round_.id).topics
         answers: list[AnswerRecord] = []
         for index in range(results.questions_asked):
             question = round_.questions[index]
