@@ -110,8 +110,18 @@ def test_questions_json_shape_and_sources(tmp_path: Path, seeds_copy: Path) -> N
     assert code == 0
     curated = json.loads(out)
     assert len(curated) >= 200
-    keys = {"id", "question", "answer", "aliases", "choices", "topic", "difficulty", "spoiler",
-            "fact_id", "source"}
+    keys = {
+        "id",
+        "question",
+        "answer",
+        "aliases",
+        "choices",
+        "topic",
+        "difficulty",
+        "spoiler",
+        "fact_id",
+        "source",
+    }
     assert all(set(q) == keys for q in curated)
     assert {q["source"] for q in curated} == {"curated"}
     assert all(len(q["choices"]) == 4 and q["answer"] in q["choices"] for q in curated)
@@ -126,9 +136,7 @@ def test_questions_check_passes_on_the_shipped_bank(tmp_path: Path, seeds_copy: 
     assert out.strip().endswith("0 problems")
 
 
-def test_questions_check_fails_when_a_source_fact_is_gone(
-    tmp_path: Path, seeds_copy: Path
-) -> None:
+def test_questions_check_fails_when_a_source_fact_is_gone(tmp_path: Path, seeds_copy: Path) -> None:
     (seeds_copy / "la_la_land_ending_article.txt").unlink()
     code, out = _run(["questions", "--check"], _env(tmp_path, seeds_copy))
     assert code != 0
@@ -139,8 +147,14 @@ def test_play_in_a_terminal_with_no_input_ends_cleanly(tmp_path: Path, seeds_cop
     env = {**_env(tmp_path, seeds_copy), "PATH": ""}
     env.pop("LALABOT_LOG_LEVEL")
     result = subprocess.run(
-        [sys.executable, "-m", "lalabot", "play", "--questions", "2"], input="",
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+        [sys.executable, "-m", "lalabot", "play", "--questions", "2"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Question 1 of 2" in result.stdout
@@ -154,8 +168,9 @@ def test_search_json_is_best_first_with_scores(tmp_path: Path, seeds_copy: Path)
     assert code == 0
     facts = json.loads(out)
     assert 1 <= len(facts) <= 5
-    assert all(set(f) == {"id", "text", "topics", "entities", "spoiler", "source", "score"}
-               for f in facts)
+    assert all(
+        set(f) == {"id", "text", "topics", "entities", "spoiler", "source", "score"} for f in facts
+    )
     scores = [f["score"] for f in facts]
     assert scores == sorted(scores, reverse=True)
     assert "Buick" in facts[0]["text"] or "car" in facts[0]["text"].lower()

@@ -48,7 +48,9 @@ class Recorder:
 async def _start(service: LalaService, channel: int = 7, **options: object) -> Round:
     await service.ensure_questions()
     return await service.quiz.start(
-        guild_id=1, channel_id=channel, starter_id=99,
+        guild_id=1,
+        channel_id=channel,
+        starter_id=99,
         options=RoundOptions(**{"questions": 3, "seconds": 10, **options}),  # type: ignore[arg-type]
         rng=random.Random(5),
     )
@@ -79,8 +81,9 @@ async def test_questions_do_not_repeat_in_a_server(seeded_service: LalaService) 
     service = seeded_service
     seen: list[str] = []
     for channel in range(5):
-        round_ = await _start(service, channel=channel, questions=10, topic="dance",
-                              difficulty=None)
+        round_ = await _start(
+            service, channel=channel, questions=10, topic="dance", difficulty=None
+        )
         seen += [q.id for q in round_.questions]
     total = len(await service.questions.candidates(topic="dance"))
     assert len(set(seen[:total])) == min(total, len(seen))

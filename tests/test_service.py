@@ -17,6 +17,8 @@ TRIVIA = "la_la_land_trivia.txt"
 def _touch(path: Path) -> Path:
     path.touch()
     return path
+
+
 ARTICLE = "la_la_land_ending_article.txt"
 
 

@@ -61,7 +61,5 @@ async def test_a_changed_command_set_tries_to_sync(tmp_path: Path) -> None:
     state = SyncState(tmp_path / "command-sync.json")
     state.remember(42, payload_hash(command_payloads(_tree())))
     with pytest.raises(discord.ClientException):  # it tried: the offline client refuses
-        await apply_sync_policy(
-            _tree("Changed"), application_id=42, state=state, dev_guild_id=None
-        )
+        await apply_sync_policy(_tree("Changed"), application_id=42, state=state, dev_guild_id=None)
     assert state.last_hash(42) == payload_hash(command_payloads(_tree()))  # not updated

@@ -13,10 +13,9 @@ def _fact(text: str, *topics: str) -> Fact:
     return Fact(id=fact_id_for(text), text=text, source="pack.txt", topics=topics)
 
 
-PACK = (
-    [_fact(f"Music fact number {i} about the score.", "music") for i in range(7)]
-    + [_fact(f"Cast fact number {i} about the actors.", "cast") for i in range(5)]
-)
+PACK = [_fact(f"Music fact number {i} about the score.", "music") for i in range(7)] + [
+    _fact(f"Cast fact number {i} about the actors.", "cast") for i in range(5)
+]
 
 
 async def _seed(db: Database) -> None:
@@ -71,12 +70,11 @@ async def test_removed_facts_are_skipped_and_new_ones_join_the_next_deal(db: Dat
     guilds, facts, rng = GuildStore(db), FactStore(db), random.Random(5)
     first = await guilds.draw_fact(1, "cast", rng)
     assert first is not None
-    survivors = tuple(f for f in PACK if "Cast fact number 4" not in f.text
-                      and "Cast fact number 3" not in f.text)
-    newcomer = _fact("Cast fact number 9 about a cameo.", "cast")
-    await facts.replace_documents(
-        [DocumentFacts("pack.txt", "h2", "list", (*survivors, newcomer))]
+    survivors = tuple(
+        f for f in PACK if "Cast fact number 4" not in f.text and "Cast fact number 3" not in f.text
     )
+    newcomer = _fact("Cast fact number 9 about a cameo.", "cast")
+    await facts.replace_documents([DocumentFacts("pack.txt", "h2", "list", (*survivors, newcomer))])
     alive = {f.id for f in await facts.list_facts("cast")}
     rest: list[int] = []
     while len(rest) < 3:
