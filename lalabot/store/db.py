@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -19,13 +17,6 @@ import aiosqlite
 from lalabot.errors import DatabaseTooNewError
 
 __all__ = ["Database", "Migration", "load_migrations"]
-
-_PRAGMAS = (
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA busy_timeout = 5000",
-)
-_Batch = list[tuple[str, Sequence[object], "asyncio.Future[None]"]]
 
 log = logging.getLogger(__name__)
 
@@ -55,77 +46,28 @@ def load_migrations() -> tuple[Migration, ...]:
     return tuple(found)
 
 
-class _Writer:
-    """A plain sqlite3 connection on a thread of its own, for group commits: a whole batch
-    (BEGIN, its statements, COMMIT) is one trip to that thread, where aiosqlite would make one
-    trip per statement. Opened and used only on that thread."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lalabot-db-writer")
-        self._conn: sqlite3.Connection | None = None
-
-    async def run(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._commit, statements)
-
-    async def close(self) -> None:
-        try:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
-        finally:
-            self._executor.shutdown(wait=True)
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            conn = sqlite3.connect(self._path, isolation_level=None)
-            for pragma in _PRAGMAS:
-                conn.execute(pragma)
-            self._conn = conn
-        return self._conn
-
-    def _commit(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, run in groupby(statements, key=lambda statement: statement[0]):
-                conn.executemany(sql, [params for _, params in run])
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-
 class Database:
-    """One shared aiosqlite connection for reads and `transaction()`, and a writer thread for
-    single statements (`write`, by group commit); writes of both kinds go one at a time."""
+    """One shared aiosqlite connection; writes go through `transaction()`, one at a time."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path | None) -> None:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._writer = _Writer(path)
-        self._queued: _Batch = []
+        self._queued: list[tuple[str, Sequence[object], asyncio.Future[None]]] = []
         self._committer: asyncio.Task[None] | None = None
-        self.group_commits = 0  # batches committed by `write`, for tests and benchmarks
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
-        """Open (creating it if needed) the database file at ``path``. A file, not ":memory:":
-        the group-commit writer is a second connection to it."""
-        if str(path) == ":memory:":
-            raise ValueError("lalabot needs a database file, not ':memory:'")
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(target), isolation_level=None)
+        target = None if str(path) == ":memory:" else Path(path)
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
-            for pragma in _PRAGMAS:
-                await conn.execute(pragma)
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA busy_timeout = 5000")
             db = cls(conn, target)
             if migrate:
                 await db.migrate()
@@ -140,10 +82,7 @@ class Database:
         return self._conn
 
     async def close(self) -> None:
-        try:
-            await self._writer.close()
-        finally:
-            await self._conn.close()
+        await self._conn.close()
 
     async def user_version(self) -> int:
         async with self._conn.execute("PRAGMA user_version") as cur:
@@ -158,7 +97,7 @@ class Database:
             current = await self.user_version()
             if current > latest:
                 raise DatabaseTooNewError(
-                    f"The database {self.path} was written by a newer lalabot "
+                    f"The database {self.path or ':memory:'} was written by a newer lalabot "
                     f"(schema version {current}; this version knows up to {latest}). "
                     "Upgrade lalabot, or point LALABOT_DB_PATH at another file."
                 )
@@ -196,14 +135,10 @@ class Database:
         while self._queued:
             batch, self._queued = self._queued, []
             try:
-                async with self._write_lock:
-                    await self._writer.run([(sql, params) for sql, params, _ in batch])
-                    self.group_commits += 1
-            except BaseException as error:
-                if not isinstance(error, Exception):  # cancelled: whether it committed is unknown
-                    for _, _, future in batch:
-                        future.cancel()
-                    raise
+                async with self.transaction() as conn:
+                    for sql, run in groupby(batch, key=lambda queued: queued[0]):
+                        await conn.executemany(sql, [params for _, params, _ in run])
+            except Exception as error:
                 log.warning("a group commit of %d statements failed: %s", len(batch), error)
                 for _, _, future in batch:
                     if not future.done():

@@ -97,16 +97,3 @@ async def test_group_commit_keeps_the_order_of_statements(db: Database) -> None:
     )
     async with db.conn.execute("SELECT name, sha256 FROM documents ORDER BY name") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("a", "3"), ("b", "1"), ("c", "1")]
-
-
-async def test_an_in_memory_database_is_refused() -> None:
-    with pytest.raises(ValueError, match="file"):
-        await Database.open(":memory:")
-
-
-async def test_a_committed_write_is_seen_by_the_next_read(db: Database) -> None:
-    insert = "INSERT INTO documents (name, sha256, kind, imported_at) VALUES (?, ?, 'list', 0)"
-    for n in range(20):
-        await db.write(insert, (f"doc{n}", "x"))
-        async with db.conn.execute("SELECT count(*) FROM documents") as cur:
-            assert (await cur.fetchone())[0] == n + 1
