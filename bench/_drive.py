@@ -46,6 +46,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 class ProcSample:
     at: float  # time.monotonic()
     cpu: float  # user + system seconds, all threads
+    system: float  # the system part of cpu
     rss_kb: int
     hwm_kb: int  # peak RSS so far (VmHWM)
 
@@ -54,13 +55,14 @@ def proc_sample(pid: int) -> ProcSample:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat.rsplit(")", 1)[1].split()  # fields from 3 (state) on; comm may hold spaces
     cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime (14), stime (15)
+    system = int(fields[12]) / CLOCK_TICKS
     rss = hwm = 0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             rss = int(line.split()[1])
         elif line.startswith("VmHWM:"):
             hwm = int(line.split()[1])
-    return ProcSample(time.monotonic(), cpu, rss, hwm)
+    return ProcSample(time.monotonic(), cpu, system, rss, hwm)
 
 
 def machine_summary() -> str:

@@ -120,6 +120,7 @@ class Outcome:
     answers_unacknowledged: int | None = None  # stored, but the player was not told
     rounds_finished: int = 0
     bot_cpu_s: float = 0.0
+    bot_system_s: float = 0.0  # the part of bot_cpu_s spent in the kernel
     cpu_per_1000: float = 0.0
     bot_cpu_pct: float = 0.0
     peak_rss_mb: float = 0.0
@@ -615,6 +616,7 @@ class LoadRun:
         outcome.errors_shown = sum(1 for s in samples if s.content.startswith("Sorry"))
         outcome.locked_in = len(self.expected)
         outcome.bot_cpu_s = after.cpu - before.cpu
+        outcome.bot_system_s = after.system - before.system
         outcome.bot_cpu_pct = 100 * outcome.bot_cpu_s / window
         outcome.cpu_per_1000 = 1000 * outcome.bot_cpu_s / max(1, len(samples))
         outcome.peak_rss_mb = final.hwm_kb / 1024
@@ -711,6 +713,7 @@ def _table(outcomes: list[Outcome]) -> str:
         ("answers lost (score tables)", lambda o: _maybe(o.answers_lost_scores)),
         ("answers stored but not acknowledged", lambda o: _maybe(o.answers_unacknowledged)),
         ("bot CPU in window (s)", lambda o: f"{o.bot_cpu_s:.1f}"),
+        ("  of which in the kernel (s)", lambda o: f"{o.bot_system_s:.1f}"),
         ("bot CPU (% of one core)", lambda o: f"{o.bot_cpu_pct:.0f}"),
         ("bot CPU s per 1,000 interactions", lambda o: f"{o.cpu_per_1000:.3f}"),
         ("bot peak RSS (MB)", lambda o: f"{o.peak_rss_mb:.0f}"),

@@ -97,3 +97,18 @@ async def test_group_commit_keeps_the_order_of_statements(db: Database) -> None:
     )
     async with db.conn.execute("SELECT name, sha256 FROM documents ORDER BY name") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("a", "3"), ("b", "1"), ("c", "1")]
+
+
+async def test_writes_within_the_commit_interval_share_one_commit(db: Database) -> None:
+    insert = "INSERT INTO documents (name, sha256, kind, imported_at) VALUES (?, ?, 'list', 0)"
+    db.commit_interval = 30.0
+    await asyncio.wait_for(db.write(insert, ("first", "1")), 5)  # idle: committed at once
+    commits = db.group_commits
+    db.commit_interval = 0.3
+    second = asyncio.create_task(db.write(insert, ("second", "1")))
+    await asyncio.sleep(0.05)  # the committer is waiting out the interval
+    third = asyncio.create_task(db.write(insert, ("third", "1")))
+    await asyncio.gather(second, third)
+    assert db.group_commits == commits + 1
+    async with db.conn.execute("SELECT count(*) FROM documents") as cur:
+        assert (await cur.fetchone())[0] == 3
