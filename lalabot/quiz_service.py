@@ -1,8 +1,10 @@
 """Quiz rounds as a service: start, answer, close, stop — each change stored before it counts.
 
 The round logic is `lalabot.core.quiz.Round`; this layer picks questions, keeps one lock per
-round so concurrent clicks are applied one at a time, and saves the round's snapshot to SQLite
-after every change, so a killed bot loses nothing it acknowledged."""
+round so concurrent clicks are applied one at a time, logs each answer to SQLite before it is
+acknowledged, and saves the round's snapshot when a question opens or closes and when the round
+ends, so a killed bot loses nothing it acknowledged. Steps a restarted bot simply takes again
+(showing a reveal, finishing a round whose questions are all asked) are not saved on their own."""
 
 from __future__ import annotations
 
@@ -140,7 +142,8 @@ class QuizService:
                 now=now,
             )
         except ChannelBusy as busy:
-            first = busy.messages[max(busy.messages)] if busy.messages else None
+            messages = self.message_ids(busy.round_id) or busy.messages  # memory is newest
+            first = messages[max(messages)] if messages else None
             raise RoundAlreadyRunning(busy.round_id, guild_id, channel_id, first) from None
         try:
             ids = await self.store.pick_unasked(
@@ -225,9 +228,9 @@ class QuizService:
         return dict(entry.messages) if entry else {}
 
     async def set_message(self, round_id: int, index: int, message_id: int) -> None:
-        await self.store.set_message(round_id, index, message_id)
-        if round_id in self._live:
+        if round_id in self._live:  # known at once, while the database write is in flight
             self._live[round_id].messages[index] = message_id
+        await self.store.set_message(round_id, index, message_id)
 
     async def running_in(self, channel_id: int) -> Round | None:
         stored = await self.store.running_in(channel_id)
@@ -279,17 +282,17 @@ class QuizService:
             return reveal
 
     async def mark_revealed(self, round_id: int) -> None:
+        """Note the reveal as shown, in memory only: the next question's opening (or the end)
+        stores it. Lost to a restart, the reveal is shown again, which edits the same message
+        to the same content."""
         async with self._entry(round_id).lock:
-            round_ = self.live(round_id)
-            round_.mark_revealed(self.clock())
-            await self._save(round_)
+            self.live(round_id).mark_revealed(self.clock())
 
     async def finish(self, round_id: int) -> Results:
+        """End a round whose questions are all asked, in memory only: `finalise`, its next step,
+        stores it. Lost to a restart, the round is finished again."""
         async with self._entry(round_id).lock:
-            round_ = self.live(round_id)
-            results = round_.finish(self.clock())
-            await self._save(round_)
-            return results
+            return self.live(round_id).finish(self.clock())
 
     async def stop(self, round_id: int) -> Results:
         """End a running round now; answers already given count."""

@@ -86,7 +86,8 @@ AUTO_STOP_EMPTY_QUESTIONS = 3
 MAX_STORED_TEXT = 200
 """Typed answers are kept (for the snapshot) up to this many characters."""
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: no awards or elapsed times (both recomputed on load)
+_READABLE_VERSIONS = (1, 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -648,7 +649,7 @@ class Round:
     def from_snapshot(cls, data: Mapping[str, object]) -> Round:
         """The round :meth:`to_snapshot` saved; raises :class:`SnapshotError` if unreadable."""
         d = _mapping(data, "snapshot")
-        if d.get("version") != SNAPSHOT_VERSION:
+        if d.get("version") not in _READABLE_VERSIONS:
             raise SnapshotError(f"unsupported snapshot version {d.get('version')!r}")
         mode = d.get("mode")
         if mode not in MODES:
@@ -664,7 +665,7 @@ class Round:
                 raise SnapshotError("only the last question can be open")
         reason = d.get("reason")
         try:
-            return cls(
+            round_ = cls(
                 id=_get(d, "id", int),
                 guild_id=_get(d, "guild_id", int),
                 channel_id=_get(d, "channel_id", int),
@@ -680,6 +681,10 @@ class Round:
             )
         except ValueError as exc:
             raise SnapshotError(str(exc)) from exc
+        for slot in slots:  # scores are not stored: scoring the same answers gives them again
+            if slot.state is not QuestionState.OPEN:
+                slot.awards = round_._awards(slot)
+        return round_
 
     # ---- inside --------------------------------------------------------------------------
 
@@ -722,12 +727,15 @@ class Round:
                 streaks[pid] = awards[pid].streak_after if pid in awards else 0
         return streaks
 
-    def _score(self, slot: _Slot, now: float) -> None:
+    def _awards(self, slot: _Slot) -> dict[int, Award]:
         streaks = self._streaks_before(slot.index)
-        slot.awards = {
+        return {
             pid: points_for(a.correct, a.elapsed, self.seconds, streaks.get(pid, 0))
             for pid, a in slot.answers.items()
         }
+
+    def _score(self, slot: _Slot, now: float) -> None:
+        slot.awards = self._awards(slot)
         slot.closed_at = now
         slot.state = QuestionState.CLOSED
 
@@ -781,18 +789,9 @@ class Round:
 # --------------------------------------------------------------------------------------------
 
 
-def _award_to_json(pid: int, award: Award) -> dict[str, object]:
-    return {
-        "player_id": pid,
-        "base": award.base,
-        "speed_bonus": award.speed_bonus,
-        "streak_bonus": award.streak_bonus,
-        "total": award.total,
-        "streak_after": award.streak_after,
-    }
-
-
 def _slot_to_json(slot: _Slot) -> dict[str, object]:
+    """A question's run as stored: its answers, but not their scores or elapsed times, which
+    follow from the answers (a snapshot is written after every step, so it is kept small)."""
     return {
         "index": slot.index,
         "state": slot.state.value,
@@ -800,68 +799,46 @@ def _slot_to_json(slot: _Slot) -> dict[str, object]:
         "deadline": slot.deadline,
         "choice_order": list(slot.choice_order),
         "answers": [
-            {
-                "player_id": a.player_id,
-                "given": a.given,
-                "at": a.at,
-                "elapsed": a.elapsed,
-                "correct": a.correct,
-            }
+            {"player_id": a.player_id, "given": a.given, "at": a.at, "correct": a.correct}
             for a in slot.answers.values()
         ],
         "closed_at": slot.closed_at,
-        "awards": (
-            None
-            if slot.awards is None
-            else [_award_to_json(pid, award) for pid, award in slot.awards.items()]
-        ),
     }
 
 
 def _slot_from_json(data: object) -> _Slot:
+    """A stored question run, without its awards (`Round.from_snapshot` scores it)."""
     d = _mapping(data, "question run")
+    opened_at = _number(d, "opened_at")
     answers: dict[int, RecordedAnswer] = {}
     for item in _list(d.get("answers"), "answers"):
         a = _mapping(item, "answer")
+        at = _number(a, "at")
         recorded = RecordedAnswer(
             player_id=_get(a, "player_id", int),
             given=_get(a, "given", str),
-            at=_number(a, "at"),
-            elapsed=_number(a, "elapsed"),
+            at=at,
+            elapsed=max(0.0, at - opened_at),
             correct=_get(a, "correct", bool),
         )
         if recorded.player_id in answers:
             raise SnapshotError("a player answered a question twice")
         answers[recorded.player_id] = recorded
-    awards: dict[int, Award] | None = None
-    if d.get("awards") is not None:
-        awards = {}
-        for item in _list(d.get("awards"), "awards"):
-            w = _mapping(item, "award")
-            awards[_get(w, "player_id", int)] = Award(
-                base=_get(w, "base", int),
-                speed_bonus=_get(w, "speed_bonus", int),
-                streak_bonus=_get(w, "streak_bonus", int),
-                total=_get(w, "total", int),
-                streak_after=_get(w, "streak_after", int),
-            )
-        if awards.keys() != answers.keys():
-            raise SnapshotError("awards do not match the answers")
     try:
         state = QuestionState(_get(d, "state", str))
     except ValueError as exc:
         raise SnapshotError(str(exc)) from exc
-    if (state is QuestionState.OPEN) != (awards is None):
-        raise SnapshotError("a question is scored exactly when it is closed")
+    closed_at = _optional_number(d, "closed_at")
+    if (state is QuestionState.OPEN) != (closed_at is None):
+        raise SnapshotError("a question has a closing time exactly when it is closed")
     return _Slot(
         index=_get(d, "index", int),
-        opened_at=_number(d, "opened_at"),
+        opened_at=opened_at,
         deadline=_number(d, "deadline"),
         choice_order=_strings(d.get("choice_order"), "choice_order"),
         state=state,
         answers=answers,
-        closed_at=_optional_number(d, "closed_at"),
-        awards=awards,
+        closed_at=closed_at,
     )
 
 

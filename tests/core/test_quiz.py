@@ -629,7 +629,7 @@ def test_resume_at_the_end() -> None:
         lambda s: s.update(state="paused"),
         lambda s: s.update(id="7"),
         lambda s: s.update(seconds=True),
-        lambda s: s["slots"][0].update(state="closed"),  # closed without awards
+        lambda s: s["slots"][0].update(state="closed"),  # closed without a closing time
         lambda s: s["slots"][0]["answers"].append(dict(s["slots"][0]["answers"][0])),
         lambda s: s["slots"].append(dict(s["slots"][0])),
         lambda s: s.pop("slots"),
@@ -713,28 +713,30 @@ ops = st.lists(
 def check_invariants(rnd: Round) -> None:
     snapshot = rnd.to_snapshot()
     slots = cast(list[dict[str, Any]], snapshot["slots"])
+    restored = Round.from_snapshot(json.loads(json.dumps(snapshot)))
     awarded: dict[int, int] = {}
     streaks: dict[int, int] = {}  # recomputed independently: a missing answer resets
     for slot in slots:
         players = [a["player_id"] for a in slot["answers"]]
         assert len(players) == len(set(players))
         for a in slot["answers"]:
-            assert a["elapsed"] >= 0
-            assert a["at"] < slot["deadline"]
-        if slot["awards"] is None:
+            assert slot["opened_at"] <= a["at"] < slot["deadline"]
+        if slot["state"] == "open":
             continue
-        assert [w["player_id"] for w in slot["awards"]] == players
-        for a, w in zip(slot["answers"], slot["awards"], strict=True):
-            expected = points_for(
-                a["correct"], a["elapsed"], SECONDS, streaks.get(a["player_id"], 0)
-            )
-            assert w["total"] == expected.total >= 0
-            assert w["streak_after"] == expected.streak_after
-            awarded[w["player_id"]] = awarded.get(w["player_id"], 0) + w["total"]
+        reveal = rnd.reveal(slot["index"])
+        assert restored.reveal(slot["index"]) == reveal  # scores follow from the stored answers
+        assert list(reveal.awards) == players
+        for a in reveal.answers:
+            expected = points_for(a.correct, a.elapsed, SECONDS, streaks.get(a.player_id, 0))
+            award = reveal.awards[a.player_id]
+            assert award.total == expected.total >= 0
+            assert award.streak_after == expected.streak_after
+            awarded[a.player_id] = awarded.get(a.player_id, 0) + award.total
         streaks = {
-            pid: next((w["streak_after"] for w in slot["awards"] if w["player_id"] == pid), 0)
+            pid: reveal.awards[pid].streak_after if pid in reveal.awards else 0
             for pid in streaks.keys() | set(players)
         }
+    assert restored.results() == rnd.results()
     results = rnd.results()
     assert points(results) == awarded
     assert all(s.points >= 0 for s in results.standings)
@@ -783,3 +785,20 @@ def test_random_play_keeps_invariants(steps: list[tuple[str, int, str, float]], 
         rnd.stop(now)
     check_invariants(rnd)
     assert rnd.to_snapshot() == roundtrip(rnd).to_snapshot()
+
+
+def test_a_version_1_snapshot_with_stored_scores_still_loads() -> None:
+    rnd = new_round(2)
+    shown = rnd.open_question(0.0, random.Random(0))
+    rnd.answer(ALICE, letter(shown, True), 2.0)
+    rnd.answer(BOB, letter(shown, False), 3.0)
+    rnd.close(5.0)
+    old = json.loads(json.dumps(rnd.to_snapshot()))
+    old["version"] = 1
+    for slot in old["slots"]:  # what version 1 also stored
+        slot["awards"] = [{"player_id": a["player_id"], "total": 1} for a in slot["answers"]]
+        for a in slot["answers"]:
+            a["elapsed"] = a["at"] - slot["opened_at"]
+    again = Round.from_snapshot(old)
+    assert again.reveal(0) == rnd.reveal(0)
+    assert "awards" not in rnd.to_snapshot()["slots"][0]  # type: ignore[index]
