@@ -41,10 +41,21 @@ class AnswerButton(
 ):
     """One choice of one question; persistent, so it works after a restart."""
 
-    def __init__(self, round_id: int, index: int, letter: str, label: str = "") -> None:
+    def __init__(
+        self,
+        round_id: int,
+        index: int,
+        letter: str,
+        label: str = "",
+        *,
+        button: discord.ui.Button[Any] | None = None,
+    ) -> None:
+        """A new button, or (``button``) the one a click came from, as discord.py rebuilt it
+        from the message: a click needs no second copy."""
         self.round_id, self.index, self.letter = round_id, index, letter
         super().__init__(
-            discord.ui.Button(
+            button
+            or discord.ui.Button(
                 label=(f"{letter}: {label}"[:80] if label else letter),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"lalabot:answer:{round_id}:{index}:{letter}",
@@ -59,7 +70,8 @@ class AnswerButton(
         match: re.Match[str],
         /,
     ) -> AnswerButton:
-        return cls(int(match["round"]), int(match["q"]), match["choice"])
+        button = item if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["round"]), int(match["q"]), match["choice"], button=button)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(
