@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from lalabot.core.quiz import AlreadyAnswered, OpenQuestion, QuestionClosed, Results, Reveal, Round
+from lalabot.core.quiz import (
+    AlreadyAnswered,
+    OpenQuestion,
+    QuestionClosed,
+    Results,
+    ResumeAction,
+    Reveal,
+    Round,
+)
 from lalabot.errors import NotFoundError, UserFacingError
 from lalabot.quiz_runner import RoundRunner
 from lalabot.quiz_service import RoundAlreadyRunning, RoundOptions
@@ -153,3 +161,26 @@ async def test_a_round_resumes_from_sqlite_after_a_crash(seeded_service: LalaSer
     [results] = again.results
     assert results.standings[0].player_id == 11
     assert results.standings[0].answered == 1
+
+
+async def test_a_restart_after_a_reveal_shows_it_again_and_goes_on(
+    seeded_service: LalaService,
+) -> None:
+    service = seeded_service
+    round_ = await _start(service, questions=2, seconds=60)
+    quiz = service.quiz
+    shown = await quiz.open_question(round_.id, random.Random(1))
+    await quiz.answer(round_.id, shown.index, 11, "B")
+    reveal = await quiz.close_question(round_.id)
+    await quiz.mark_revealed(round_.id)  # shown, but not stored on its own
+    quiz.forget(round_.id)  # the process goes away
+
+    fresh = LalaService(service.db, seeds_dir=service.seeds_dir)
+    [again] = await fresh.quiz.load_running()
+    step = again.resume(fresh.quiz.clock())
+    assert step.action is ResumeAction.REVEAL
+    assert step.question_index == 0
+    assert again.reveal() == reveal  # the same scores, recomputed from the stored answers
+    await fresh.quiz.mark_revealed(round_.id)
+    second = await fresh.quiz.open_question(round_.id, random.Random(2))
+    assert second.index == 1
