@@ -11,6 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 
 from lalabot.bot.client import LalaBot
+from lalabot.bot.gc_policy import tuned_collector
 from lalabot.bot.sync import SyncState, command_payloads, payload_hash
 from lalabot.config import Settings
 from lalabot.errors import ConfigError
@@ -62,7 +63,7 @@ async def run_bot(settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, request_close, sig.name)
     try:
-        async with bot:
+        async with bot, tuned_collector(bot):
             await bot.start(token)
     except discord.LoginFailure:
         raise ConfigError(_BAD_TOKEN) from None

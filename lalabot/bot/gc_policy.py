@@ -1,0 +1,46 @@
+"""The garbage collector's settings for a long-running bot process.
+
+CPython's defaults suit short programs. A bot keeps a large, stable heap (discord.py's caches,
+the fact and question banks) and allocates many short-lived objects per interaction, so by
+default it runs a full collection over that whole heap every few seconds under load, each a
+pause of tens of milliseconds. Once the bot is ready, what exists is frozen (left out of every
+later collection), and collections run less often. Measured with bench/load.py at 300 rounds
+(README, Performance): time in the collector 3.1 s -> 0.9 s per run, CPU per 1,000
+interactions 0.88 -> 0.79 s, acknowledgement p99 97 -> 49 ms, peak RSS unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+
+__all__ = ["THRESHOLDS", "tuned_collector"]
+
+log = logging.getLogger(__name__)
+
+THRESHOLDS = (10_000, 20, 20)  # CPython's defaults: (700, 10, 10)
+
+
+@asynccontextmanager
+async def tuned_collector(client: discord.Client) -> AsyncIterator[None]:
+    """While inside: the thresholds above, and what exists at READY frozen. Undone on exit."""
+    before = gc.get_threshold()
+    gc.set_threshold(*THRESHOLDS)
+    freezer = asyncio.create_task(_freeze_when_ready(client), name="gc-freeze")
+    try:
+        yield
+    finally:
+        freezer.cancel()
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+async def _freeze_when_ready(client: discord.Client) -> None:
+    await client.wait_until_ready()
+    gc.collect()
+    gc.freeze()
+    log.info("garbage collector: %d objects alive at start frozen", gc.get_freeze_count())
