@@ -191,3 +191,11 @@ def test_search_refuses_hostile_queries_clearly(
     code, _ = _run(["search", "x" * 4000], env)
     assert code == 2
     assert "at most 200" in capsys.readouterr().err
+
+
+def test_the_bot_runs_on_uvloop_where_it_is_installed() -> None:
+    from lalabot.cli import _loop_factory
+
+    uvloop = pytest.importorskip("uvloop")
+    assert _loop_factory("run") is uvloop.new_event_loop
+    assert _loop_factory("import") is None  # short commands keep asyncio's own loop

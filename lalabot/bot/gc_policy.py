@@ -22,7 +22,7 @@ __all__ = ["THRESHOLDS", "tuned_collector"]
 
 log = logging.getLogger(__name__)
 
-THRESHOLDS = (10_000, 20, 20)  # CPython's defaults: (700, 10, 10)
+THRESHOLDS = (10_000, 10, 10)  # CPython's defaults: (700, 10, 10)
 
 
 @asynccontextmanager
