@@ -4,6 +4,7 @@ with it). It declares commands with lalabot's names and options so the same driv
 
 Run as a process (bench/load.py does):  python -m bench.floor_bot
 Reads DISCORD_TOKEN, LALABOT_DISCORD_API_URL and LALABOT_DISCORD_GATEWAY_URL; SIGTERM closes it.
+LALABOT_BENCH_FLOOR_LOOP=uvloop runs it on uvloop, as `lalabot run` is, to compare like with like.
 """
 
 from __future__ import annotations
@@ -98,4 +99,10 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if os.environ.get("LALABOT_BENCH_FLOOR_LOOP") == "uvloop":
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(main())
+    else:
+        asyncio.run(main())

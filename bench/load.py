@@ -220,11 +220,13 @@ class LoadRun:
         *,
         profile: Path | None = None,
         lalabot_path: Path = REPO,
+        floor_loop: str = "asyncio",
     ) -> None:
         self.plan = plan
         self.target = target
         self.profile = profile
         self.lalabot_path = lalabot_path
+        self.floor_loop = floor_loop
         self.rng = random.Random(plan.seed)
         self.fake = LoadFake()
         self.servers: list[Server] = []
@@ -458,6 +460,7 @@ class LoadRun:
             "LALABOT_LOG_LEVEL": "WARNING",
             # a scratch copy of lalabot given with --lalabot-path comes before the installed one
             "PYTHONPATH": str(self.lalabot_path if self.target == "lalabot" else REPO),
+            "LALABOT_BENCH_FLOOR_LOOP": self.floor_loop,  # read by bench/floor_bot.py
         }
         env.pop("LALABOT_DEV_GUILD_ID")  # sync globally: every server gets the commands
         proc: subprocess.Popen[bytes] | None = None
@@ -771,7 +774,13 @@ async def _main(args: argparse.Namespace) -> int:
     outcomes = []
     for target in targets:
         started = time.monotonic()
-        run = LoadRun(plan, target, profile=args.profile, lalabot_path=args.lalabot_path)
+        run = LoadRun(
+            plan,
+            target,
+            profile=args.profile,
+            lalabot_path=args.lalabot_path,
+            floor_loop=args.floor_loop,
+        )
         outcome = await run.run()
         print(f"({target} run took {time.monotonic() - started:.0f} s)", flush=True)
         outcomes.append(outcome)
@@ -782,7 +791,10 @@ async def _main(args: argparse.Namespace) -> int:
         print(_details(outcome))
     if len(outcomes) == 2 and outcomes[1].cpu_per_1000 > 0:
         ratio = outcomes[0].cpu_per_1000 / outcomes[1].cpu_per_1000
-        print(f"\nlalabot CPU per interaction / discord.py floor: {ratio:.2f}x (goal <= 1.3x)")
+        print(
+            f"\nlalabot CPU per interaction / discord.py floor ({args.floor_loop}):"
+            f" {ratio:.2f}x (goal <= 1.3x)"
+        )
     if args.profile is not None:
         for outcome in outcomes:
             raw = args.profile / f"{outcome.target}.raw.txt"
@@ -826,6 +838,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=REPO,
         help="run lalabot from this source tree (a scratch copy to try a change)",
+    )
+    parser.add_argument(
+        "--floor-loop",
+        choices=("asyncio", "uvloop"),
+        default="asyncio",
+        help="the floor's event loop (lalabot run uses uvloop where installed)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")  # fmt: skip
     args = parser.parse_args(argv)
