@@ -76,6 +76,7 @@ class LalaService:
         self.questions = QuestionStore(db)
         self.quiz = QuizService(db, questions=self.questions, scores=self.scores)
         self._questions_synced = False
+        self._facts_seen = False  # facts were there once: ensure_facts need not count again
         self.started_at = time.monotonic()
 
     @classmethod
@@ -139,10 +140,14 @@ class LalaService:
         return summary
 
     async def ensure_facts(self) -> None:
-        """Import the seeds when the database has no facts yet, so a fresh checkout just works."""
+        """Import the seeds when the database has no facts yet, so a fresh checkout just works.
+        Once facts have been seen, later calls (one per /fact and /topic) cost nothing."""
+        if self._facts_seen:
+            return
         if await self.facts.count() == 0:
             log.info("no facts yet: importing %s", self.seeds_dir)
             await self.import_documents()
+        self._facts_seen = True
 
     # -- facts ---------------------------------------------------------------------------------
 

@@ -142,9 +142,8 @@ class FactStore:
             sql, args = "SELECT count(*) FROM facts", []
         else:
             sql, args = "SELECT count(*) FROM fact_topics WHERE topic = ?", [topic]
-        async with self._db.conn.execute(sql, args) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        rows = list(await self._db.conn.execute_fetchall(sql, args))
+        return int(rows[0][0]) if rows else 0
 
     async def list_facts(self, topic: str | None = None) -> list[Fact]:
         if topic is None:
@@ -192,50 +191,47 @@ class FactStore:
 
     async def topic_counts(self) -> dict[str, int]:
         counts = {t.slug: 0 for t in TOPICS}
-        async with self._db.conn.execute(
+        for row in await self._db.conn.execute_fetchall(
             "SELECT topic, count(*) AS n FROM fact_topics GROUP BY topic"
-        ) as cur:
-            async for row in cur:
-                counts[row["topic"]] = int(row["n"])
+        ):
+            counts[row["topic"]] = int(row["n"])
         return counts
 
     async def entities(self) -> list[tuple[Entity, int]]:
         """Every entity with the number of facts that mention it, most mentioned first."""
-        async with self._db.conn.execute(
+        rows = await self._db.conn.execute_fetchall(
             "SELECT e.name, e.kind, count(*) AS n FROM entities e"
             " JOIN fact_entities fe ON fe.entity_id = e.id GROUP BY e.id ORDER BY n DESC, e.name"
-        ) as cur:
-            return [(Entity(r["name"], EntityKind(r["kind"])), int(r["n"])) async for r in cur]
+        )
+        return [(Entity(r["name"], EntityKind(r["kind"])), int(r["n"])) for r in rows]
 
     async def _load(self, sql: str, args: Iterable[object]) -> list[Fact]:
         return [fact for _, fact in await self._load_pairs(sql, args)]
 
     async def _load_pairs(self, sql: str, args: Iterable[object]) -> list[tuple[int, Fact]]:
-        """(rowid, fact) in the query's order, with topics and entities in two more queries."""
-        async with self._db.conn.execute(sql, tuple(args)) as cur:
-            rows = list(await cur.fetchall())
+        """(rowid, fact) in the query's order, with topics and entities in two more queries
+        (each query one trip to the database thread: `execute_fetchall`)."""
+        rows = list(await self._db.conn.execute_fetchall(sql, tuple(args)))
         if not rows:
             return []
         rowids = [int(r["rowid"]) for r in rows]
         ids_json = json.dumps(rowids)
         topics: dict[int, list[str]] = {r: [] for r in rowids}
-        async with self._db.conn.execute(
+        for row in await self._db.conn.execute_fetchall(
             "SELECT fact_rowid, topic FROM fact_topics"
             " WHERE fact_rowid IN (SELECT value FROM json_each(?)) ORDER BY fact_rowid, rank",
             (ids_json,),
-        ) as cur:
-            async for row in cur:
-                topics[row["fact_rowid"]].append(row["topic"])
+        ):
+            topics[row["fact_rowid"]].append(row["topic"])
         entities: dict[int, list[Entity]] = {r: [] for r in rowids}
-        async with self._db.conn.execute(
+        for row in await self._db.conn.execute_fetchall(
             "SELECT fe.fact_rowid, e.name, e.kind FROM fact_entities fe"
             " JOIN entities e ON e.id = fe.entity_id"
             " WHERE fe.fact_rowid IN (SELECT value FROM json_each(?))"
             " ORDER BY fe.fact_rowid, fe.position",
             (ids_json,),
-        ) as cur:
-            async for row in cur:
-                entities[row["fact_rowid"]].append(Entity(row["name"], EntityKind(row["kind"])))
+        ):
+            entities[row["fact_rowid"]].append(Entity(row["name"], EntityKind(row["kind"])))
         return [
             (
                 int(r["rowid"]),

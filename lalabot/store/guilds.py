@@ -22,11 +22,12 @@ class GuildStore:
         if guild_id is None:
             return False
         if guild_id not in self._spoilers:
-            async with self._db.conn.execute(
-                "SELECT show_spoilers FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            ) as cur:
-                row = await cur.fetchone()
-            self._spoilers[guild_id] = bool(row[0]) if row else False
+            rows = list(
+                await self._db.conn.execute_fetchall(
+                    "SELECT show_spoilers FROM guild_settings WHERE guild_id = ?", (guild_id,)
+                )
+            )
+            self._spoilers[guild_id] = bool(rows[0][0]) if rows else False
         return self._spoilers[guild_id]
 
     async def set_show_spoilers(
@@ -49,12 +50,13 @@ class GuildStore:
         skipped."""
         scope = topic or ""
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT remaining FROM fact_decks WHERE guild_id = ? AND scope = ?",
-                (guild_id, scope),
-            ) as cur:
-                row = await cur.fetchone()
-            remaining: list[int] = json.loads(row[0]) if row else []
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT remaining FROM fact_decks WHERE guild_id = ? AND scope = ?",
+                    (guild_id, scope),
+                )
+            )
+            remaining: list[int] = json.loads(rows[0][0]) if rows else []
             drawn = await self._first_existing(conn, remaining)
             if drawn is None:
                 remaining = await self._deal(conn, scope, rng)
@@ -75,8 +77,7 @@ class GuildStore:
             args: list[object] = [scope]
         else:
             sql, args = "SELECT rowid FROM facts ORDER BY rowid", []
-        async with conn.execute(sql, args) as cur:
-            rowids = [int(r[0]) async for r in cur]
+        rowids = [int(r[0]) for r in await conn.execute_fetchall(sql, args)]
         rng.shuffle(rowids)
         return rowids
 
@@ -85,7 +86,6 @@ class GuildStore:
         """Pop rowids off the front of the deck until one is still a fact."""
         while remaining:
             rowid = remaining.pop(0)
-            async with conn.execute("SELECT 1 FROM facts WHERE rowid = ?", (rowid,)) as cur:
-                if await cur.fetchone() is not None:
-                    return rowid
+            if await conn.execute_fetchall("SELECT 1 FROM facts WHERE rowid = ?", (rowid,)):
+                return rowid
         return None

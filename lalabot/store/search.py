@@ -275,14 +275,16 @@ class SearchStore:
         if expression is None:
             return False
         try:
-            async with self._db.conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ?)", (expression,)
-            ) as cur:
-                row = await cur.fetchone()
+            rows = list(
+                await self._db.conn.execute_fetchall(
+                    "SELECT EXISTS (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ?)",
+                    (expression,),
+                )
+            )
         except sqlite3.OperationalError:
             log.exception("search: FTS5 rejected %r", expression)
             return False
-        return bool(row and row[0])
+        return bool(rows and rows[0][0])
 
     async def _page(
         self,
@@ -293,17 +295,15 @@ class SearchStore:
     ) -> _Page:
         """Rows of (rowid, score, total) for `sql`, whose last two arguments are LIMIT and
         OFFSET. An empty page past the end (or of size 0) gets its total from `count_sql`."""
-        async with self._db.conn.execute(sql, tuple(args)) as cur:
-            rows = list(await cur.fetchall())
+        rows = list(await self._db.conn.execute_fetchall(sql, tuple(args)))
         if rows:
             return _Page(
                 [int(r[0]) for r in rows], [max(float(r[1]), 1e-9) for r in rows], int(rows[0][2])
             )
         if args[-1] == 0 and args[-2] != 0:  # the first page is empty: there is nothing
             return _EMPTY
-        async with self._db.conn.execute(count_sql, tuple(count_args)) as cur:
-            row = await cur.fetchone()
-        return _Page([], [], int(row[0]) if row else 0)
+        counted = list(await self._db.conn.execute_fetchall(count_sql, tuple(count_args)))
+        return _Page([], [], int(counted[0][0]) if counted else 0)
 
     async def _result(
         self,
@@ -317,11 +317,13 @@ class SearchStore:
         if len(facts) == len(page.rowids):
             scores = page.scores
         else:  # a fact was deleted in between: keep the scores of those still there
-            async with self._db.conn.execute(
-                "SELECT value FROM json_each(?) WHERE value IN (SELECT rowid FROM facts)",
-                (json.dumps(page.rowids),),
-            ) as cur:
-                kept = {int(r[0]) for r in await cur.fetchall()}
+            kept = {
+                int(r[0])
+                for r in await self._db.conn.execute_fetchall(
+                    "SELECT value FROM json_each(?) WHERE value IN (SELECT rowid FROM facts)",
+                    (json.dumps(page.rowids),),
+                )
+            }
             scores = [s for r, s in zip(page.rowids, page.scores, strict=True) if r in kept]
         scored = [ScoredFact(f, s) for f, s in zip(facts, scores, strict=False)]
         log.debug("search %r: %s, %d of %d", query, mode, len(scored), page.total)
@@ -369,13 +371,14 @@ class SearchStore:
             return index
 
     async def _read_signature(self) -> tuple[object, ...]:
-        async with self._db.conn.execute(_SIGNATURE_SQL) as cur:
-            row = await cur.fetchone()
-        return tuple(row) if row else ()
+        rows = list(await self._db.conn.execute_fetchall(_SIGNATURE_SQL))
+        return tuple(rows[0]) if rows else ()
 
     async def _build(self) -> SearchIndex:
-        async with self._db.conn.execute("SELECT term, doc FROM facts_words_vocab") as cur:
-            vocabulary = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+        vocabulary = {
+            str(r[0]): int(r[1])
+            for r in await self._db.conn.execute_fetchall("SELECT term, doc FROM facts_words_vocab")
+        }
         entities = await self._facts.entities()
         topic_counts = await self._facts.topic_counts()
         return await asyncio.to_thread(
