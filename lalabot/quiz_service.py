@@ -322,6 +322,14 @@ class QuizService:
             await self.store.set_state(stored.id, "cancelled", now=self.clock())
             self.forget(stored.id)
 
+    def playing(self, guild_id: int, player_id: int) -> bool:
+        """Whether a player is in a round still running in a server (started it or answered)."""
+        return any(
+            entry.round.guild_id == guild_id
+            and (entry.round.starter_id == player_id or player_id in entry.round.players)
+            for entry in self._live.values()
+        )
+
     def forget(self, round_id: int) -> None:
         """Drop a round from memory without touching the database (at shutdown)."""
         self._live.pop(round_id, None)

@@ -328,8 +328,15 @@ class LalaService:
         return data.to_json(exported_at=time.time() if now is None else now)
 
     async def forget_player(self, guild_id: int, player_id: int) -> int:
-        """Delete a player's scores and answers in this server, every season. Returns the
-        number of round results deleted."""
+        """Delete a player's scores and answers in this server, every season, and take them
+        out of the logs of its ended rounds. Refused while they are in a running round there,
+        whose end would record them again. Returns the number of round results deleted."""
+        if self.quiz.playing(guild_id, player_id):
+            raise UserFacingError(
+                "That player is in a quiz round still running in this server;"
+                " try again once it ends."
+            )
+        await self.quiz.store.forget_player(guild_id, player_id)  # first: scores tell a retry
         return await self.scores.forget_player(guild_id, player_id)
 
 

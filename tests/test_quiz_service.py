@@ -184,3 +184,58 @@ async def test_a_restart_after_a_reveal_shows_it_again_and_goes_on(
     await fresh.quiz.mark_revealed(round_.id)
     second = await fresh.quiz.open_question(round_.id, random.Random(2))
     assert second.index == 1
+
+
+async def _round_rows(service: LalaService, round_id: int) -> tuple[list[int], str, int]:
+    db = service.db.conn
+    answers = await db.execute_fetchall(
+        "SELECT player_id FROM round_answers WHERE round_id = ? ORDER BY player_id", (round_id,)
+    )
+    [row] = await db.execute_fetchall(
+        "SELECT snapshot, starter_id FROM rounds WHERE id = ?", (round_id,)
+    )
+    return [int(a[0]) for a in answers], str(row[0]), int(row[1])
+
+
+async def test_forgetting_a_player_takes_them_out_of_ended_rounds(
+    seeded_service: LalaService,
+) -> None:
+    service, quiz = seeded_service, seeded_service.quiz
+    round_ = await _start(service, questions=2, seconds=60)
+    await quiz.open_question(round_.id, random.Random(1))
+    await quiz.answer(round_.id, 0, 11, "B")
+    await quiz.answer(round_.id, 0, 12, "C")
+    await quiz.close_question(round_.id)
+    await quiz.stop(round_.id)
+    await quiz.finalise(round_.id)
+    assert (await _round_rows(service, round_.id))[0] == [11, 12]
+
+    await service.forget_player(1, 11)
+    answers, snapshot, starter = await _round_rows(service, round_.id)
+    assert answers == [12]
+    assert '"player_id":11' not in snapshot
+    assert '"player_id":12' in snapshot
+    assert starter == 99
+    assert not (await service.scores.player_data(1, 12)).empty  # the other player keeps theirs
+    assert (await service.scores.player_data(1, 11)).empty
+
+    await service.forget_player(1, 99)  # the starter
+    _, snapshot, starter = await _round_rows(service, round_.id)
+    assert starter == 0
+    assert '"starter_id":0' in snapshot
+    assert (await _round_rows(service, round_.id))[0] == [12]
+
+
+async def test_forgetting_a_player_in_a_running_round_is_refused(
+    seeded_service: LalaService,
+) -> None:
+    service, quiz = seeded_service, seeded_service.quiz
+    round_ = await _start(service, questions=2, seconds=60)
+    await quiz.open_question(round_.id, random.Random(1))
+    await quiz.answer(round_.id, 0, 11, "B")
+    with pytest.raises(UserFacingError, match="still running"):
+        await service.forget_player(1, 11)
+    with pytest.raises(UserFacingError, match="still running"):
+        await service.forget_player(1, 99)  # started it
+    assert (await _round_rows(service, round_.id))[0] == [11]
+    await service.forget_player(2, 11)  # another server: nothing to wait for

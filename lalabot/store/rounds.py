@@ -34,6 +34,17 @@ class StoredRound:
     messages: dict[int, int]
 
 
+def _without_player(snapshot: dict[str, Any], player_id: int) -> dict[str, Any]:
+    """A stored snapshot with one player's answers and scores taken out of every question."""
+    if snapshot.get("starter_id") == player_id:
+        snapshot["starter_id"] = 0
+    for slot in snapshot.get("slots") or []:
+        for key in ("answers", "awards"):  # awards: only in version 1 snapshots
+            if isinstance(slot.get(key), list):
+                slot[key] = [e for e in slot[key] if e.get("player_id") != player_id]
+    return snapshot
+
+
 def _messages(raw: str) -> dict[int, int]:
     return {int(k): int(v) for k, v in json.loads(raw).items()}
 
@@ -102,6 +113,32 @@ class RoundStore:
             "UPDATE rounds SET messages = json_set(messages, '$.' || ?, ?) WHERE id = ?",
             (str(index), message_id, round_id),
         )
+
+    async def forget_player(self, guild_id: int, player_id: int) -> int:
+        """Take a player out of the ended rounds of a server: their logged answers, their
+        answers (and scores, in old snapshots) in each round's snapshot, and their name as the
+        round's starter. Running rounds are left alone (the caller waits for them to end).
+        Returns how many rounds were changed."""
+        ended = "guild_id = ? AND state != 'running'"
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM round_answers WHERE player_id = ?"
+                f" AND round_id IN (SELECT id FROM rounds WHERE {ended})",
+                (player_id, guild_id),
+            )
+            rows = await conn.execute_fetchall(
+                f"SELECT id, snapshot FROM rounds WHERE {ended}"
+                " AND (starter_id = ? OR instr(snapshot, ?) > 0)",
+                (guild_id, player_id, f'"player_id":{player_id}'),
+            )
+            for row in rows:
+                snapshot = _without_player(json.loads(row["snapshot"]), player_id)
+                await conn.execute(
+                    "UPDATE rounds SET snapshot = ?,"
+                    " starter_id = CASE starter_id WHEN ? THEN 0 ELSE starter_id END WHERE id = ?",
+                    (json.dumps(snapshot, separators=(",", ":")), player_id, row["id"]),
+                )
+            return len(list(rows))
 
     async def discard(self, round_id: int) -> None:
         """Forget a round that never got going (its set-up failed)."""
