@@ -7,7 +7,8 @@ pause of tens of milliseconds. Once the bot is ready, what exists is frozen (lef
 later collection), and collections run less often. Measured with bench/load.py at 300 rounds,
 with thresholds of (10000, 20, 20):
 time in the collector 3.1 s -> 0.9 s per run, CPU per 1,000 interactions 0.88 -> 0.77 s,
-acknowledgement p99 97 -> 75 ms. At 500 rounds (CPU s per 1,000 interactions, peak RSS):
+acknowledgement p99 97 -> 75 ms. At 500 rounds (CPU s per 1,000 interactions, peak RSS with
+the benchmark's stop of every round at once):
 CPython's defaults with the freeze 0.83 s, 147 MB; these thresholds 0.72 s, 153 MB; (5000, 10,
 5) 0.72 s, 157 MB; (10000, 20, 20) 0.76 s, 178 MB. Memory grows with the thresholds for no
 further gain."""
