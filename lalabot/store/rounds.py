@@ -118,7 +118,8 @@ class RoundStore:
         """Take a player out of the ended rounds of a server: their logged answers, their
         answers (and scores, in old snapshots) in each round's snapshot, and their name as the
         round's starter. Running rounds are left alone (the caller waits for them to end).
-        Returns how many rounds were changed."""
+        Returns how many rounds were rewritten (a few may have held only a longer id that
+        starts with the same digits)."""
         ended = "guild_id = ? AND state != 'running'"
         async with self._db.transaction() as conn:
             await conn.execute(
