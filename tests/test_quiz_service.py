@@ -219,6 +219,9 @@ async def test_forgetting_a_player_takes_them_out_of_ended_rounds(
     assert not (await service.scores.player_data(1, 12)).empty  # the other player keeps theirs
     assert (await service.scores.player_data(1, 11)).empty
 
+    await service.forget_player(1, 1)  # "player_id":1 is a prefix of 12: 12 must stay
+    assert '"player_id":12' in (await _round_rows(service, round_.id))[1]
+
     await service.forget_player(1, 99)  # the starter
     _, snapshot, starter = await _round_rows(service, round_.id)
     assert starter == 0
