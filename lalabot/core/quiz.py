@@ -309,7 +309,6 @@ class _Slot:
     answers: dict[int, RecordedAnswer] = field(default_factory=dict)
     closed_at: float | None = None
     awards: dict[int, Award] | None = None
-    known_before: frozenset[int] | None = None  # who answered earlier questions (a cache)
 
 
 # --------------------------------------------------------------------------------------------
@@ -704,12 +703,8 @@ class Round:
         return self._slots[index] if 0 <= index < len(self._slots) else None
 
     def _everyone_answered(self, slot: _Slot) -> bool:
-        if slot.known_before is None:  # the earlier questions are closed: compute once
-            slot.known_before = frozenset(
-                pid for s in self._slots[: slot.index] for pid in s.answers
-            )
-        known = slot.known_before
-        return bool(known) and len(slot.answers) >= len(known) and known <= slot.answers.keys()
+        known = frozenset(pid for s in self._slots[: slot.index] for pid in s.answers)
+        return bool(known) and known <= slot.answers.keys()
 
     def _view(self, slot: _Slot) -> OpenQuestion:
         return OpenQuestion(

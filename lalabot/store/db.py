@@ -46,10 +46,10 @@ def load_migrations() -> tuple[Migration, ...]:
     return tuple(found)
 
 
-# Group commits start at most this often. A commit costs a wake of the database thread and
-# three trips to it whatever its size, and that, not SQLite, is most of what an answer costs:
-# under load, waiting a few milliseconds gathers many answers into one commit. When writes are
-# rare, a commit starts at once.
+# Group commits start at most this often. A commit costs a wake of the database thread and at
+# least three trips to it (BEGIN, one executemany per run of one statement, COMMIT), and that,
+# not SQLite, is most of what an answer costs: under load, waiting a few milliseconds gathers
+# many answers into one commit. When writes are rare, a commit starts at once.
 COMMIT_INTERVAL = 0.010
 
 
