@@ -130,6 +130,8 @@ class Outcome:
     gen_lag_max_ms: float = 0.0
     skipped_clicks: int = 0
     by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    # per second of the window: interactions dispatched, and their ack p99 (ms)
+    per_second: list[tuple[int, float]] = field(default_factory=list)
     rest_per_1000: dict[str, float] = field(default_factory=dict)
     violations: dict[str, int] = field(default_factory=dict)
     bot_log_errors: int = 0
@@ -614,6 +616,13 @@ class LoadRun:
         outcome.p95_ms = percentile(answered, 0.95) * 1000
         outcome.p99_ms = percentile(answered, 0.99) * 1000
         outcome.max_ms = (answered[-1] if answered else 0.0) * 1000
+        seconds: dict[int, list[float]] = defaultdict(list)
+        for s in samples:
+            seconds[int(s.dispatched_at - self.t0)].append(s.elapsed or 0.0)
+        outcome.per_second = [
+            (len(v), round(percentile(sorted(v), 0.99) * 1000, 1))
+            for _, v in sorted(seconds.items())
+        ]
         outcome.late = sum(1 for s in samples if s.elapsed is not None and s.elapsed > LATE)
         outcome.unanswered = sum(1 for s in samples if s.elapsed is None)
         outcome.refused = sum(1 for s in samples if s.status is not None and s.status >= 300)

@@ -216,12 +216,6 @@ class QuizService:
                     taken.add(logged.player_id)
         return round_
 
-    async def _load(self, round_id: int) -> Round:
-        stored = await self.store.get(round_id)
-        if stored is None:
-            raise NotRunning()
-        return await self._restore(round_id, stored.snapshot)
-
     def message_ids(self, round_id: int) -> dict[int, int]:
         """Question index -> id of the message that shows it (kept in memory and in SQLite)."""
         entry = self._live.get(round_id)
@@ -252,7 +246,12 @@ class QuizService:
     async def answer(
         self, round_id: int, question_index: int, player_id: int, given: str
     ) -> AnswerResult:
-        """Record one answer; it is in SQLite before this returns."""
+        """Record one answer; it is in SQLite before this returns.
+
+        The round's lock covers taking the answer in memory and queueing its row, not the
+        commit: the players of one round wait for their commits together, in one group
+        commit, instead of one after another. The queue keeps the order, so a later save of
+        the round (a close) commits with the answer or after it."""
         entry = self._live.get(round_id)
         if entry is None:
             raise QuestionClosed(_ROUND_OVER)
@@ -264,15 +263,17 @@ class QuizService:
                 raise QuestionClosed()
             now = self.clock()
             result = round_.answer(player_id, given, now)
-            try:
-                await self.answers.write(
-                    LoggedAnswer(round_id, question_index, player_id, given, now)
-                )
-            except Exception:
-                # not stored, so not taken: go back to what the database holds
-                entry.round = await self._load(round_id)
-                raise
-            return result
+            committed = self.answers.enqueue(
+                LoggedAnswer(round_id, question_index, player_id, given, now)
+            )
+        try:
+            await committed
+        except Exception:
+            # not stored, so not taken: the player may answer again
+            async with entry.lock:
+                entry.round.withdraw(player_id, question_index)
+            raise
+        return result
 
     async def close_question(self, round_id: int) -> Reveal:
         async with self._entry(round_id).lock:

@@ -186,6 +186,48 @@ async def test_a_restart_after_a_reveal_shows_it_again_and_goes_on(
     assert second.index == 1
 
 
+async def test_a_burst_of_answers_in_one_round_shares_a_commit(
+    seeded_service: LalaService,
+) -> None:
+    """The round's lock does not span the commit: sixteen players answering at once wait
+    for one group commit together, not for sixteen in a row."""
+    service = seeded_service
+    round_ = await _start(service, questions=2, seconds=60)
+    shown = await service.quiz.open_question(round_.id, random.Random(1))
+    commits = service.db.group_commits
+    players = range(100, 116)
+    results = await asyncio.gather(
+        *(service.quiz.answer(round_.id, shown.index, p, "A") for p in players)
+    )
+    assert [r.player_id for r in results] == list(players)
+    assert service.db.group_commits - commits <= 2
+    stored = await service.db.conn.execute_fetchall(
+        "SELECT player_id FROM round_answers WHERE round_id = ? ORDER BY player_id", (round_.id,)
+    )
+    assert [int(row[0]) for row in stored] == list(players)
+
+
+async def test_an_answer_whose_write_fails_is_not_taken(seeded_service: LalaService) -> None:
+    service = seeded_service
+    round_ = await _start(service, questions=2, seconds=60)
+    shown = await service.quiz.open_question(round_.id, random.Random(1))
+    db = service.db.conn
+    await db.execute(
+        "CREATE TEMP TRIGGER refuse_13 BEFORE INSERT ON round_answers"
+        " WHEN NEW.player_id = 13 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    with pytest.raises(Exception, match="disk trouble"):
+        await service.quiz.answer(round_.id, shown.index, 13, "A")
+    assert service.quiz.live(round_.id).answers(shown.index) == ()
+    await db.execute("DROP TRIGGER refuse_13")
+    result = await service.quiz.answer(round_.id, shown.index, 13, "B")  # may answer again
+    assert result.given == "B"
+    assert [a.given for a in service.quiz.live(round_.id).answers(shown.index)] == ["B"]
+    assert [tuple(r) for r in await db.execute_fetchall("SELECT given FROM round_answers")] == [
+        ("B",)
+    ]
+
+
 async def _round_rows(service: LalaService, round_id: int) -> tuple[list[int], str, int]:
     db = service.db.conn
     answers = await db.execute_fetchall(

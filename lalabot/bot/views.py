@@ -50,7 +50,13 @@ class OwnedPager(LalaView):
     def __init__(self, *, owner_id: int, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.message: discord.InteractionMessage | None = None
+        # the command that showed the pager: its token edits the message when it expires
+        self.origin: discord.Interaction[Any] | None = None
+
+    async def show(self, interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
+        """Answer the command with the first page and these buttons."""
+        await interaction.response.send_message(embed=embed, view=self)
+        self.origin = interaction
 
     @property
     def page(self) -> int:
@@ -90,8 +96,8 @@ class OwnedPager(LalaView):
 
     async def on_timeout(self) -> None:
         self.previous.disabled = self.next.disabled = True
-        if self.message is not None:
+        if self.origin is not None:
             try:
-                await self.message.edit(view=self)
+                await self.origin.edit_original_response(view=self)
             except discord.HTTPException as exc:
                 log.info("could not disable an expired pager: %s", exc)

@@ -506,6 +506,15 @@ class Round:
             everyone_answered=self._everyone_answered(slot),
         )
 
+    def withdraw(self, player_id: int, question_index: int) -> bool:
+        """Take back a player's answer to the open question (its write failed, so it was
+        never taken); True if there was one. An answer to a question that has closed since
+        stays: the close counted it, and the close's own save records it."""
+        slot = self._open_slot()
+        if slot is None or slot.index != question_index:
+            return False
+        return slot.answers.pop(player_id, None) is not None
+
     def close_if_due(self, now: float) -> Reveal | None:
         """Close the open question if :meth:`is_due`; the reveal, or None."""
         return self.close(now) if self.is_due(now) else None

@@ -4,6 +4,7 @@ one commit."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from lalabot.store.db import Database
@@ -26,7 +27,12 @@ class AnswerLog:
 
     async def write(self, answer: LoggedAnswer) -> None:
         """Returns once the answer is committed; raises if it could not be."""
-        await self._db.write(
+        await self.enqueue(answer)
+
+    def enqueue(self, answer: LoggedAnswer) -> asyncio.Future[None]:
+        """Queue the answer for the next group commit, in order, without waiting; the future
+        resolves once it is committed, or carries the error if it could not be."""
+        return self._db.enqueue(
             "INSERT INTO round_answers (round_id, question_index, player_id, given, at)"
             " VALUES (?, ?, ?, ?, ?)",
             (answer.round_id, answer.question_index, answer.player_id, answer.given, answer.at),

@@ -139,11 +139,17 @@ class Database:
         flight, or within `commit_interval` of the last one, go into the next single
         transaction, in order. Returns once committed; if the transaction fails, every
         statement in it fails with the same error."""
+        await self.enqueue(sql, params)
+
+    def enqueue(self, sql: str, params: Sequence[object] = ()) -> asyncio.Future[None]:
+        """Queue one statement for group commit now, without waiting: its place in the
+        order is fixed when this returns. The future resolves once it is committed, or
+        carries the error that failed its transaction."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queued.append((sql, params, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_queued(), name="group-commit")
-        await future
+        return future
 
     async def _commit_queued(self) -> None:
         loop = asyncio.get_running_loop()

@@ -320,6 +320,21 @@ def test_double_answer_changes_nothing() -> None:
     assert reveal.awards[ALICE].total == 0
 
 
+def test_withdraw_takes_back_an_answer_to_the_open_question_only() -> None:
+    rnd = new_round(2)
+    shown = rnd.open_question(0.0, random.Random(0))
+    rnd.answer(ALICE, letter(shown, False), 1.0)
+    rnd.answer(BOB, letter(shown, True), 1.5)
+    assert rnd.withdraw(ALICE, shown.index)
+    assert not rnd.withdraw(ALICE, shown.index)  # nothing left to take back
+    assert not rnd.withdraw(ALICE, shown.index + 1)  # not the open question
+    assert [a.player_id for a in rnd.answers()] == [BOB]
+    rnd.answer(ALICE, letter(shown, True), 2.0)  # and may answer again
+    rnd.close(SECONDS)
+    assert not rnd.withdraw(BOB, shown.index)  # closed: the close counted it
+    assert {a.player_id for a in rnd.answers(shown.index)} == {ALICE, BOB}
+
+
 @pytest.mark.parametrize("choice", ["E", "", " ", "AB", "1", "a b", "Right 1"])
 def test_invalid_choice(choice: str) -> None:
     rnd = new_round(2)

@@ -20,7 +20,6 @@ from lalabot.bot.embeds import (
 )
 from lalabot.bot.views import OwnedPager, guarded
 from lalabot.core.facts import TOPICS, topic_by_name
-from lalabot.core.search import SearchResult
 
 if TYPE_CHECKING:
     from lalabot.bot.client import LalaBot
@@ -80,16 +79,15 @@ async def send_fact(interaction: discord.Interaction[Any], topic: str | None) ->
 
 
 class TopicPager(OwnedPager):
-    """◀ ▶ over a lookup's results."""
+    """◀ ▶ over a lookup's results. It keeps the query and the count, not the facts: each
+    turn looks its page up again, and a pager waiting out its timeout stays small."""
 
     refusal = "Only the person who asked can turn these pages. Try `/topic` yourself!"
 
-    def __init__(
-        self, *, owner_id: int, query: str, result: SearchResult, show_spoilers: bool
-    ) -> None:
+    def __init__(self, *, owner_id: int, query: str, total: int, show_spoilers: bool) -> None:
         super().__init__(owner_id=owner_id, timeout=PAGER_TIMEOUT)
         self.query = query
-        self.result = result
+        self.total = total
         self.current = 0
         self.show_spoilers = show_spoilers
         self.refresh_buttons()
@@ -100,18 +98,16 @@ class TopicPager(OwnedPager):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.result.total // PAGE_SIZE))
-
-    def embed(self) -> discord.Embed:
-        return results_embed(self.result, page=self.current, show_spoilers=self.show_spoilers)
+        return max(1, -(-self.total // PAGE_SIZE))
 
     async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
-        self.result = await bot_of(interaction).service.search(
+        result = await bot_of(interaction).service.search(
             self.query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
         )
-        self.current = page
+        self.current, self.total = page, result.total
         self.refresh_buttons()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+        embed = results_embed(result, page=page, show_spoilers=self.show_spoilers)
+        await interaction.response.edit_message(embed=embed, view=self)
 
 
 async def _topic_autocomplete(
@@ -151,10 +147,9 @@ class FactsCog(commands.Cog):
             return
         show = await self.bot.service.show_spoilers(interaction.guild_id)
         pager = TopicPager(
-            owner_id=interaction.user.id, query=query, result=result, show_spoilers=show
+            owner_id=interaction.user.id, query=query, total=result.total, show_spoilers=show
         )
-        await interaction.response.send_message(embed=pager.embed(), view=pager)
-        pager.message = await interaction.original_response()
+        await pager.show(interaction, results_embed(result, page=0, show_spoilers=show))
 
     @topic.autocomplete("query")
     async def _query_autocomplete(

@@ -211,8 +211,7 @@ class LeaderboardCog(commands.Cog):
             await interaction.response.send_message(embed=board_embed(board))
             return
         pager = LeaderboardPager(owner_id=interaction.user.id, board=board, now=now)
-        await interaction.response.send_message(embed=board_embed(board), view=pager)
-        pager.message = await interaction.original_response()
+        await pager.show(interaction, board_embed(board))
 
     @app_commands.command(name="stats", description="A player's trivia stats in this server")
     @app_commands.guild_only()

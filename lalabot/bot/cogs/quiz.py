@@ -147,8 +147,11 @@ def question_view(round_: Round, shown: OpenQuestion) -> discord.ui.View:
 
 
 def revealed_view(round_: Round, reveal: Reveal) -> discord.ui.View:
-    """The question's buttons, disabled, with the right one marked."""
+    """The question's buttons, disabled, with the right one marked. Nothing listens to them,
+    so the view is stopped before it is sent: discord.py keeps every unfinished view with
+    enabled or disabled buttons, and a timeout of None, for as long as the bot runs."""
     view = discord.ui.View(timeout=None)
+    view.stop()
     if not reveal.choices:
         return view
     for letter, choice in zip(LETTERS, reveal.choices, strict=False):
