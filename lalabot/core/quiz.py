@@ -309,6 +309,9 @@ class _Slot:
     answers: dict[int, RecordedAnswer] = field(default_factory=dict)
     closed_at: float | None = None
     awards: dict[int, Award] | None = None
+    # who answered an earlier question: fixed once this one is open (earlier ones are closed),
+    # worked out on the first answer rather than on every one
+    known: frozenset[int] | None = field(default=None, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,8 +715,9 @@ class Round:
         return self._slots[index] if 0 <= index < len(self._slots) else None
 
     def _everyone_answered(self, slot: _Slot) -> bool:
-        known = frozenset(pid for s in self._slots[: slot.index] for pid in s.answers)
-        return bool(known) and known <= slot.answers.keys()
+        if slot.known is None:
+            slot.known = frozenset(pid for s in self._slots[: slot.index] for pid in s.answers)
+        return bool(slot.known) and slot.known <= slot.answers.keys()
 
     def _view(self, slot: _Slot) -> OpenQuestion:
         return OpenQuestion(
