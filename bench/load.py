@@ -10,6 +10,10 @@ Run by hand from the repository root, e.g.:
     python -m bench.load --servers 500 --players 16 --target both --json /tmp/load.json
     python -m bench.load --servers 200 --profile /tmp/prof   # py-spy the bot (perturbs CPU)
 
+Servers start their first round at random over `--ramp` seconds, about one round's length by
+default, so their rounds run out of step as independent servers' do. `--ramp 10` keeps them in
+step instead: every question opens at about the same time everywhere, a harsher, bursty load.
+
 The fake Discord and this driver share one process, which competes with the bot for the
 machine's cores: the table reports that process's CPU and event-loop lag too.
 """
@@ -66,8 +70,8 @@ class Plan:
     questions: int = 5
     seconds: int = 10
     duration: float = 60.0
-    warmup: float = 15.0
-    ramp: float = 10.0
+    warmup: float = 50.0
+    ramp: float = 45.0  # first rounds spread over about one round's length: out of step
     fact_every: float = 20.0  # seconds between /fact per server (Poisson)
     topic_every: float = 40.0
     button_share: float = 0.5  # /fact and /topic followed by a button click
@@ -828,8 +832,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=5, help="questions per round")
     parser.add_argument("--seconds", type=int, default=10, help="seconds per question (10-120)")
     parser.add_argument("--duration", type=float, default=60.0, help="measured seconds")
-    parser.add_argument("--warmup", type=float, default=15.0, help="seconds before measuring")
-    parser.add_argument("--ramp", type=float, default=10.0, help="seconds to start all rounds")
+    parser.add_argument("--warmup", type=float, default=50.0, help="seconds before measuring")
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=45.0,
+        help="seconds over which the servers start their first round: about one round's"
+        " length (the default), so rounds run out of step as independent servers' do; a"
+        " short ramp (e.g. 10) keeps them in step, a harsher bursty load",
+    )
     parser.add_argument(
         "--fact-every",
         type=float,
