@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from lalabot.bot.errors import report_error
 
-__all__ = ["LalaModal", "LalaView", "OwnedPager", "guarded"]
+__all__ = ["LalaModal", "LalaView", "OwnedPager", "SentResponse", "guarded"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,22 @@ async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) 
         await report_error(interaction, error)
 
 
+@dataclass(frozen=True, slots=True)
+class SentResponse:
+    """Enough to edit a message an interaction's response sent, for as long as the
+    interaction's token lasts (15 minutes): a few numbers, where the interaction itself would
+    keep its member, data and more alive while a pager waits out its timeout."""
+
+    client: discord.Client
+    application_id: int
+    token: str
+    message_id: int
+
+    async def edit(self, *, view: discord.ui.View) -> None:
+        webhook = discord.Webhook.partial(self.application_id, self.token, client=self.client)
+        await webhook.edit_message(self.message_id, view=view)
+
+
 class OwnedPager(LalaView):
     """◀ ▶ over pages that only the member who asked may turn; disabled when it times out.
 
@@ -50,13 +67,18 @@ class OwnedPager(LalaView):
     def __init__(self, *, owner_id: int, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        # the command that showed the pager: its token edits the message when it expires
-        self.origin: discord.Interaction[Any] | None = None
+        self.sent: SentResponse | None = None
 
     async def show(self, interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
         """Answer the command with the first page and these buttons."""
-        await interaction.response.send_message(embed=embed, view=self)
-        self.origin = interaction
+        callback = await interaction.response.send_message(embed=embed, view=self)
+        if callback.message_id is not None:
+            self.sent = SentResponse(
+                client=interaction.client,
+                application_id=interaction.application_id,
+                token=interaction.token,
+                message_id=callback.message_id,
+            )
 
     @property
     def page(self) -> int:
@@ -96,8 +118,8 @@ class OwnedPager(LalaView):
 
     async def on_timeout(self) -> None:
         self.previous.disabled = self.next.disabled = True
-        if self.origin is not None:
+        if self.sent is not None:
             try:
-                await self.origin.edit_original_response(view=self)
+                await self.sent.edit(view=self)
             except discord.HTTPException as exc:
                 log.info("could not disable an expired pager: %s", exc)
