@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from lalabot.bot.errors import report_error
+from lalabot.bot.lookups import RecentLookups
 from lalabot.bot.sync import SyncState, apply_sync_policy
 from lalabot.config import Settings
 from lalabot.quiz_runner import RoundRunner
@@ -64,6 +65,7 @@ class LalaBot(commands.Bot):
         self._service = service
         self._owns_service = service is None
         self.rng = rng or random.Random()
+        self.recent_lookups = RecentLookups()  # /topic queries, for their page buttons
         self.sync_commands = sync_commands
         self.sync_result: str | None = None
         self._quiz_runner: RoundRunner | None = None

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from lalabot.bot.errors import report_error
 
-__all__ = ["LalaModal", "LalaView", "OwnedPager", "SentResponse", "guarded"]
+__all__ = [
+    "PAGE_TURNS",
+    "LalaModal",
+    "LalaView",
+    "guarded",
+    "owner_only",
+    "page_turn_button",
+    "turned",
+]
 
 log = logging.getLogger(__name__)
 
@@ -40,86 +47,29 @@ async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) 
         await report_error(interaction, error)
 
 
-@dataclass(frozen=True, slots=True)
-class SentResponse:
-    """Enough to edit a message an interaction's response sent, for as long as the
-    interaction's token lasts (15 minutes): a few numbers, where the interaction itself would
-    keep its member, data and more alive while a pager waits out its timeout."""
-
-    client: discord.Client
-    application_id: int
-    token: str
-    message_id: int
-
-    async def edit(self, *, view: discord.ui.View) -> None:
-        webhook = discord.Webhook.partial(self.application_id, self.token, client=self.client)
-        await webhook.edit_message(self.message_id, view=view)
+PAGE_TURNS = ("prev", "next")
 
 
-class OwnedPager(LalaView):
-    """◀ ▶ over pages that only the member who asked may turn; disabled when it times out.
+def page_turn_button(custom_id: str, direction: str, *, disabled: bool) -> discord.ui.Button[Any]:
+    """The ◀ or ▶ of a pager whose state lives in its custom_id (a DynamicItem): nothing is
+    kept in memory per pager, and its pages still turn after a restart."""
+    return discord.ui.Button(
+        label="◀" if direction == "prev" else "▶",
+        style=discord.ButtonStyle.secondary,
+        custom_id=custom_id,
+        disabled=disabled,
+    )
 
-    Subclasses say where they are (`page`, `pages`) and how to show another page (`turn_to`,
-    which must answer the interaction, typically with `edit_message(..., view=self)`)."""
 
-    refusal = "Only the person who asked can turn these pages."
+def turned(page: int, direction: str) -> int:
+    """The page a ◀ or ▶ on `page` leads to (the service clamps it to the pages there are)."""
+    return max(0, page + (1 if direction == "next" else -1))
 
-    def __init__(self, *, owner_id: int, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self.sent: SentResponse | None = None
 
-    async def show(self, interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
-        """Answer the command with the first page and these buttons."""
-        callback = await interaction.response.send_message(embed=embed, view=self)
-        if callback.message_id is not None:
-            self.sent = SentResponse(
-                client=interaction.client,
-                application_id=interaction.application_id,
-                token=interaction.token,
-                message_id=callback.message_id,
-            )
-
-    @property
-    def page(self) -> int:
-        raise NotImplementedError
-
-    @property
-    def pages(self) -> int:
-        raise NotImplementedError
-
-    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
-        raise NotImplementedError
-
-    def refresh_buttons(self) -> None:
-        self.previous.disabled = self.page <= 0
-        self.next.disabled = self.page >= self.pages - 1
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(self.refusal, ephemeral=True)
-            return False
-        return True
-
-    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
-        await self.turn_to(interaction, min(max(0, self.page + step), self.pages - 1))
-
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[OwnedPager]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[OwnedPager]
-    ) -> None:
-        await self._turn(interaction, +1)
-
-    async def on_timeout(self) -> None:
-        self.previous.disabled = self.next.disabled = True
-        if self.sent is not None:
-            try:
-                await self.sent.edit(view=self)
-            except discord.HTTPException as exc:
-                log.info("could not disable an expired pager: %s", exc)
+async def owner_only(interaction: discord.Interaction[Any], owner_id: int, refusal: str) -> bool:
+    """A DynamicItem's check that only the member who asked turns the pages; others are told
+    why, privately."""
+    if interaction.user.id != owner_id:
+        await interaction.response.send_message(refusal, ephemeral=True)
+        return False
+    return True

@@ -231,20 +231,35 @@ async def test_hostile_lookups_are_handled_and_ping_nobody(
         assert "@everyone" not in handle.message.content.replace("@\u200beveryone", "")
 
 
-async def test_pager_buttons_are_disabled_after_the_timeout(
-    running: Running, monkeypatch: pytest.MonkeyPatch
+async def test_pages_turn_from_the_buttons_alone_until_the_lookup_is_forgotten(
+    running: Running,
 ) -> None:
-    monkeypatch.setattr("lalabot.bot.cogs.facts.PAGER_TIMEOUT", 0.3)
-    fake = running.fake
+    """The pager keeps nothing in memory but the query; once that is forgotten (a restart, or
+    10,000 newer lookups), a click says so, privately, and changes nothing."""
+    fake, bot = running.fake, running.bot
+    keith = fake.guild.member("keith")
     handle = await fake.invoke(
-        "topic",
-        member=fake.guild.member("keith"),
-        channel=fake.guild.channel("trivia"),
-        options={"query": "piano"},
+        "topic", member=keith, channel=fake.guild.channel("trivia"), options={"query": "piano"}
     )
     await handle.response()
-    assert handle.message is not None
-    edited = await fake.wait_for_edit(
-        handle.message, lambda m: all(b.get("disabled") for b in m.buttons()), timeout=5
-    )
-    assert [b["label"] for b in edited.buttons()] == ["◀", "▶"]
+    message = handle.message
+    assert message is not None
+    assert bot.persistent_views == []  # discord.py keeps no view for it
+    next_id = message.buttons()[1]["custom_id"]
+    turned = await fake.click(message, next_id, member=keith)
+    assert (await turned.response()).type == 7
+    second = await fake.wait_for_edit(message)
+    assert "Page 2 of" in second.embeds[0]["footer"]["text"]
+    assert second.buttons()[0].get("disabled") is False
+    back = await fake.click(second, second.buttons()[0]["custom_id"], member=keith)
+    await back.response()
+    first = await fake.wait_for_edit(second)
+    assert "Page 1 of" in first.embeds[0]["footer"]["text"]
+
+    bot.recent_lookups.clear()
+    stale = await fake.click(first, first.buttons()[1]["custom_id"], member=keith)
+    callback = await stale.response()
+    assert callback.ephemeral
+    assert callback.data is not None
+    assert "expired" in callback.data["content"]
+    assert "Page 1 of" in message.embeds[0]["footer"]["text"]

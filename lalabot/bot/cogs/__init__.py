@@ -24,7 +24,8 @@ def build_cogs(bot: LalaBot) -> list[commands.Cog]:
 
 def persistent_items() -> list[type[discord.ui.DynamicItem[Any]]]:
     """Components whose custom_id carries their state: they keep working after a restart."""
-    from lalabot.bot.cogs.facts import AnotherFactButton
+    from lalabot.bot.cogs.facts import AnotherFactButton, TopicPageButton
+    from lalabot.bot.cogs.leaderboard import BoardPageButton
     from lalabot.bot.cogs.quiz import AnswerButton, TypedAnswerButton
 
-    return [AnotherFactButton, AnswerButton, TypedAnswerButton]
+    return [AnotherFactButton, AnswerButton, TypedAnswerButton, TopicPageButton, BoardPageButton]

@@ -18,17 +18,18 @@ from lalabot.bot.embeds import (
     not_found_text,
     results_embed,
 )
-from lalabot.bot.views import OwnedPager, guarded
+from lalabot.bot.views import PAGE_TURNS, guarded, owner_only, page_turn_button, turned
 from lalabot.core.facts import TOPICS, topic_by_name
+from lalabot.errors import UserFacingError
 
 if TYPE_CHECKING:
     from lalabot.bot.client import LalaBot
 
-__all__ = ["AnotherFactButton", "FactsCog", "TopicPager"]
+__all__ = ["AnotherFactButton", "FactsCog", "TopicPageButton", "topic_pager"]
 
 log = logging.getLogger(__name__)
 
-PAGER_TIMEOUT = 180.0
+TOPIC_REFUSAL = "Only the person who asked can turn these pages. Try `/topic` yourself!"
 
 
 class AnotherFactButton(
@@ -78,36 +79,69 @@ async def send_fact(interaction: discord.Interaction[Any], topic: str | None) ->
     )
 
 
-class TopicPager(OwnedPager):
-    """◀ ▶ over a lookup's results. It keeps the query and the count, not the facts: each
-    turn looks its page up again, and a pager waiting out its timeout stays small."""
+class TopicPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"lalabot:topic:(?P<lookup>\d{1,20}):(?P<owner>\d{1,20}):(?P<page>\d{1,6}):(?P<way>prev|next)",
+):
+    """◀ or ▶ over a /topic lookup's results. The custom_id holds the lookup's id, who asked,
+    the page shown and the way; the query itself is in the bot's recent lookups."""
 
-    refusal = "Only the person who asked can turn these pages. Try `/topic` yourself!"
+    def __init__(
+        self,
+        lookup_id: int,
+        owner_id: int,
+        page: int,
+        way: str,
+        *,
+        disabled: bool = False,
+        button: discord.ui.Button[Any] | None = None,
+    ) -> None:
+        self.lookup_id, self.owner_id, self.page, self.way = lookup_id, owner_id, page, way
+        custom_id = f"lalabot:topic:{lookup_id}:{owner_id}:{page}:{way}"
+        super().__init__(button or page_turn_button(custom_id, way, disabled=disabled))
 
-    def __init__(self, *, owner_id: int, query: str, total: int, show_spoilers: bool) -> None:
-        super().__init__(owner_id=owner_id, timeout=PAGER_TIMEOUT)
-        self.query = query
-        self.total = total
-        self.current = 0
-        self.show_spoilers = show_spoilers
-        self.refresh_buttons()
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> TopicPageButton:
+        button = item if isinstance(item, discord.ui.Button) else None
+        lookup, owner, page = int(match["lookup"]), int(match["owner"]), int(match["page"])
+        return cls(lookup, owner, page, match["way"], button=button)
 
-    @property
-    def page(self) -> int:
-        return self.current
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        return await owner_only(interaction, self.owner_id, TOPIC_REFUSAL)
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._turn(interaction))
 
-    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
-        result = await bot_of(interaction).service.search(
-            self.query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+    async def _turn(self, interaction: discord.Interaction[Any]) -> None:
+        bot = bot_of(interaction)
+        query = bot.recent_lookups.get(self.lookup_id)
+        if query is None:
+            raise UserFacingError("This lookup has expired: run `/topic` again.")
+        page = turned(self.page, self.way)
+        result = await bot.service.search(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        pages = max(1, -(-result.total // PAGE_SIZE))
+        if page >= pages:  # fewer facts than when the page was shown
+            page = pages - 1
+            result = await bot.service.search(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        show = await bot.service.show_spoilers(interaction.guild_id)
+        await interaction.response.edit_message(
+            embed=results_embed(result, page=page, show_spoilers=show),
+            view=topic_pager(self.lookup_id, self.owner_id, page, pages),
         )
-        self.current, self.total = page, result.total
-        self.refresh_buttons()
-        embed = results_embed(result, page=page, show_spoilers=self.show_spoilers)
-        await interaction.response.edit_message(embed=embed, view=self)
+
+
+def topic_pager(lookup_id: int, owner_id: int, page: int, pages: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for way in PAGE_TURNS:
+        last = page <= 0 if way == "prev" else page >= pages - 1
+        view.add_item(TopicPageButton(lookup_id, owner_id, page, way, disabled=last))
+    return view
 
 
 async def _topic_autocomplete(
@@ -146,10 +180,12 @@ class FactsCog(commands.Cog):
             await interaction.response.send_message(not_found_text(result), ephemeral=True)
             return
         show = await self.bot.service.show_spoilers(interaction.guild_id)
-        pager = TopicPager(
-            owner_id=interaction.user.id, query=query, total=result.total, show_spoilers=show
+        self.bot.recent_lookups.remember(interaction.id, query)
+        pages = max(1, -(-result.total // PAGE_SIZE))
+        await interaction.response.send_message(
+            embed=results_embed(result, page=0, show_spoilers=show),
+            view=topic_pager(interaction.id, interaction.user.id, 0, pages),
         )
-        await pager.show(interaction, results_embed(result, page=0, show_spoilers=show))
 
     @topic.autocomplete("query")
     async def _query_autocomplete(

@@ -12,8 +12,10 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,18 +24,18 @@ from discord.ext import commands
 
 from lalabot.bot.context import bot_of, guild_id_of, require_manage_guild
 from lalabot.bot.leaderboard_embeds import board_embed, empty_board_text, stats_embed
-from lalabot.bot.views import LalaView, OwnedPager
+from lalabot.bot.views import PAGE_TURNS, LalaView, guarded, owner_only, page_turn_button, turned
 from lalabot.core.leaderboard import Board
 from lalabot.errors import UserFacingError
 
 if TYPE_CHECKING:
     from lalabot.bot.client import LalaBot
 
-__all__ = ["ConfirmView", "LeaderboardCog", "LeaderboardPager"]
+__all__ = ["BoardKey", "BoardPageButton", "ConfirmView", "LeaderboardCog", "board_pager"]
 
 log = logging.getLogger(__name__)
 
-PAGER_TIMEOUT = 180.0
+BOARD_REFUSAL = "Only the person who asked can turn these pages. Try `/leaderboard` yourself!"
 CONFIRM_TIMEOUT = 60.0
 MAX_SEASON = 1_000_000
 
@@ -41,38 +43,89 @@ Outcome = tuple[str, str | None]
 """What a confirmed action tells the asker privately, and what it announces in the channel."""
 
 
-class LeaderboardPager(OwnedPager):
-    """◀ ▶ over a board."""
+class BoardPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=(
+        r"lalabot:board:(?P<owner>\d{1,20}):(?P<period>[a-z]{1,10}):(?P<sort>[a-z]{1,10})"
+        r":(?P<season>\d{1,7}):(?P<now>\d{1,12}):(?P<page>\d{1,6}):(?P<way>prev|next)"
+    ),
+):
+    """◀ or ▶ over a board. The custom_id holds all of it: who asked, the period, sort and
+    season, the moment it was asked (a week stays the same week while the pages turn), the
+    page shown and the way."""
 
-    refusal = "Only the person who asked can turn these pages. Try `/leaderboard` yourself!"
-
-    def __init__(self, *, owner_id: int, board: Board, now: float) -> None:
-        super().__init__(owner_id=owner_id, timeout=PAGER_TIMEOUT)
-        self.board = board
-        self.now = now  # a week stays the same week while the pages turn
-        self.refresh_buttons()
-
-    @property
-    def page(self) -> int:
-        return self.board.page
-
-    @property
-    def pages(self) -> int:
-        return self.board.pages
-
-    async def turn_to(self, interaction: discord.Interaction[Any], page: int) -> None:
-        board = self.board
-        self.board = await bot_of(interaction).service.leaderboard(
-            board.guild_id,
-            period=board.period,
-            sort=board.sort,
-            season=board.season,
-            page=page,
-            viewer_id=self.owner_id,
-            now=self.now,
+    def __init__(
+        self, key: BoardKey, page: int, way: str, *, button: discord.ui.Button[Any] | None = None
+    ) -> None:
+        self.key, self.page, self.way = key, page, way
+        super().__init__(
+            button
+            or page_turn_button(
+                f"lalabot:board:{key.owner_id}:{key.period}:{key.sort}:{key.season}:{key.now}"
+                f":{page}:{way}",
+                way,
+                disabled=False,
+            )
         )
-        self.refresh_buttons()
-        await interaction.response.edit_message(embed=board_embed(self.board), view=self)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> BoardPageButton:
+        key = BoardKey(
+            int(match["owner"]),
+            match["period"],
+            match["sort"],
+            int(match["season"]),
+            int(match["now"]),
+        )
+        button = item if isinstance(item, discord.ui.Button) else None
+        return cls(key, int(match["page"]), match["way"], button=button)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        return await owner_only(interaction, self.key.owner_id, BOARD_REFUSAL)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._turn(interaction))
+
+    async def _turn(self, interaction: discord.Interaction[Any]) -> None:
+        key = self.key
+        board = await bot_of(interaction).service.leaderboard(
+            guild_id_of(interaction),
+            period=key.period,
+            sort=key.sort,
+            season=key.season,
+            page=turned(self.page, self.way),
+            viewer_id=key.owner_id,
+            now=float(key.now),
+        )
+        await interaction.response.edit_message(
+            embed=board_embed(board), view=board_pager(board, key)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BoardKey:
+    """Which board a pager shows, whatever its page."""
+
+    owner_id: int
+    period: str
+    sort: str
+    season: int
+    now: int
+
+
+def board_pager(board: Board, key: BoardKey) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for way in PAGE_TURNS:
+        button = BoardPageButton(key, board.page, way)
+        button.item.disabled = board.page <= 0 if way == "prev" else board.page >= board.pages - 1
+        view.add_item(button)
+    return view
 
 
 class ConfirmView(LalaView):
@@ -210,8 +263,12 @@ class LeaderboardCog(commands.Cog):
         if board.pages == 1:
             await interaction.response.send_message(embed=board_embed(board))
             return
-        pager = LeaderboardPager(owner_id=interaction.user.id, board=board, now=now)
-        await pager.show(interaction, board_embed(board))
+        key = BoardKey(
+            interaction.user.id, board.period.value, board.sort.value, board.season, int(now)
+        )
+        await interaction.response.send_message(
+            embed=board_embed(board), view=board_pager(board, key)
+        )
 
     @app_commands.command(name="stats", description="A player's trivia stats in this server")
     @app_commands.guild_only()
