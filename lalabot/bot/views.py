@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable
 from typing import Any
 
@@ -19,8 +18,6 @@ __all__ = [
     "page_turn_button",
     "turned",
 ]
-
-log = logging.getLogger(__name__)
 
 
 class LalaView(discord.ui.View):
@@ -47,23 +44,23 @@ async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) 
         await report_error(interaction, error)
 
 
-PAGE_TURNS = ("prev", "next")
+PAGE_TURNS = ("prev", "next")  # the ways a pager's ◀ and ▶ turn
 
 
-def page_turn_button(custom_id: str, direction: str, *, disabled: bool) -> discord.ui.Button[Any]:
+def page_turn_button(custom_id: str, way: str, *, disabled: bool) -> discord.ui.Button[Any]:
     """The ◀ or ▶ of a pager whose state lives in its custom_id (a DynamicItem): nothing is
     kept in memory per pager, and its pages still turn after a restart."""
     return discord.ui.Button(
-        label="◀" if direction == "prev" else "▶",
+        label="◀" if way == "prev" else "▶",
         style=discord.ButtonStyle.secondary,
         custom_id=custom_id,
         disabled=disabled,
     )
 
 
-def turned(page: int, direction: str) -> int:
-    """The page a ◀ or ▶ on `page` leads to (the service clamps it to the pages there are)."""
-    return max(0, page + (1 if direction == "next" else -1))
+def turned(page: int, way: str) -> int:
+    """The page a ◀ or ▶ on `page` leads to (the caller clamps it to the pages there are)."""
+    return max(0, page + (1 if way == "next" else -1))
 
 
 async def owner_only(interaction: discord.Interaction[Any], owner_id: int, refusal: str) -> bool:

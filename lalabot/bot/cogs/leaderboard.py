@@ -55,18 +55,20 @@ class BoardPageButton(
     page shown and the way."""
 
     def __init__(
-        self, key: BoardKey, page: int, way: str, *, button: discord.ui.Button[Any] | None = None
+        self,
+        key: BoardKey,
+        page: int,
+        way: str,
+        *,
+        disabled: bool = False,
+        button: discord.ui.Button[Any] | None = None,
     ) -> None:
         self.key, self.page, self.way = key, page, way
-        super().__init__(
-            button
-            or page_turn_button(
-                f"lalabot:board:{key.owner_id}:{key.period}:{key.sort}:{key.season}:{key.now}"
-                f":{page}:{way}",
-                way,
-                disabled=False,
-            )
+        custom_id = (
+            f"lalabot:board:{key.owner_id}:{key.period}:{key.sort}:{key.season}:{key.now}"
+            f":{page}:{way}"
         )
+        super().__init__(button or page_turn_button(custom_id, way, disabled=disabled))
 
     @classmethod
     async def from_custom_id(
@@ -122,9 +124,8 @@ class BoardKey:
 def board_pager(board: Board, key: BoardKey) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for way in PAGE_TURNS:
-        button = BoardPageButton(key, board.page, way)
-        button.item.disabled = board.page <= 0 if way == "prev" else board.page >= board.pages - 1
-        view.add_item(button)
+        last = board.page <= 0 if way == "prev" else board.page >= board.pages - 1
+        view.add_item(BoardPageButton(key, board.page, way, disabled=last))
     return view
 
 
@@ -248,7 +249,7 @@ class LeaderboardCog(commands.Cog):
         season: app_commands.Range[int, 1, MAX_SEASON] | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
-        now = time.time()
+        now = int(time.time())  # whole seconds: the page buttons carry it
         board = await self.bot.service.leaderboard(
             guild_id,
             period=period.value if period else "all",
@@ -263,9 +264,7 @@ class LeaderboardCog(commands.Cog):
         if board.pages == 1:
             await interaction.response.send_message(embed=board_embed(board))
             return
-        key = BoardKey(
-            interaction.user.id, board.period.value, board.sort.value, board.season, int(now)
-        )
+        key = BoardKey(interaction.user.id, board.period.value, board.sort.value, board.season, now)
         await interaction.response.send_message(
             embed=board_embed(board), view=board_pager(board, key)
         )
