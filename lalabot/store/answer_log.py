@@ -1,4 +1,4 @@
-"""Locked-in answers, written by group commit (`Database.write`): every answer that arrives
+"""Locked-in answers, written by group commit (`Database.enqueue`): every answer that arrives
 while a commit is in flight goes into the next single transaction, so a burst of clicks costs
 one commit."""
 
@@ -24,10 +24,6 @@ class LoggedAnswer:
 class AnswerLog:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    async def write(self, answer: LoggedAnswer) -> None:
-        """Returns once the answer is committed; raises if it could not be."""
-        await self.enqueue(answer)
 
     def enqueue(self, answer: LoggedAnswer) -> asyncio.Future[None]:
         """Queue the answer for the next group commit, in order, without waiting; the future

@@ -125,7 +125,7 @@ class TopicPageButton(
             raise UserFacingError("This lookup has expired: run `/topic` again.")
         page = turned(self.page, self.way)
         result = await bot.service.search(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-        pages = max(1, -(-result.total // PAGE_SIZE))
+        pages = _pages(result.total)
         if page >= pages:  # fewer facts than when the page was shown
             page = pages - 1
             result = await bot.service.search(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
@@ -134,6 +134,10 @@ class TopicPageButton(
             embed=results_embed(result, page=page, show_spoilers=show),
             view=topic_pager(self.lookup_id, self.owner_id, page, pages),
         )
+
+
+def _pages(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
 
 
 def topic_pager(lookup_id: int, owner_id: int, page: int, pages: int) -> discord.ui.View:
@@ -181,7 +185,7 @@ class FactsCog(commands.Cog):
             return
         show = await self.bot.service.show_spoilers(interaction.guild_id)
         self.bot.recent_lookups.remember(interaction.id, query)
-        pages = max(1, -(-result.total // PAGE_SIZE))
+        pages = _pages(result.total)
         await interaction.response.send_message(
             embed=results_embed(result, page=0, show_spoilers=show),
             view=topic_pager(interaction.id, interaction.user.id, 0, pages),
