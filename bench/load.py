@@ -620,12 +620,16 @@ class LoadRun:
         outcome.p95_ms = percentile(answered, 0.95) * 1000
         outcome.p99_ms = percentile(answered, 0.99) * 1000
         outcome.max_ms = (answered[-1] if answered else 0.0) * 1000
-        seconds: dict[int, list[float]] = defaultdict(list)
+        dispatched: Counter[int] = Counter()
+        acked: dict[int, list[float]] = defaultdict(list)
         for s in samples:
-            seconds[int(s.dispatched_at - self.t0)].append(s.elapsed or 0.0)
+            second = int(s.dispatched_at - self.t0)
+            dispatched[second] += 1
+            if s.elapsed is not None:
+                acked[second].append(s.elapsed)
         outcome.per_second = [
-            (len(v), round(percentile(sorted(v), 0.99) * 1000, 1))
-            for _, v in sorted(seconds.items())
+            (n, round(percentile(sorted(acked[second]), 0.99) * 1000, 1))
+            for second, n in sorted(dispatched.items())
         ]
         outcome.late = sum(1 for s in samples if s.elapsed is not None and s.elapsed > LATE)
         outcome.unanswered = sum(1 for s in samples if s.elapsed is None)
