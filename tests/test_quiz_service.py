@@ -64,6 +64,12 @@ async def _start(service: LalaService, channel: int = 7, **options: object) -> R
     )
 
 
+async def _asking(service: LalaService) -> tuple[Round, OpenQuestion]:
+    """A two-question round with its first question open (60 s, so it stays open)."""
+    round_ = await _start(service, questions=2, seconds=60)
+    return round_, await service.quiz.open_question(round_.id, random.Random(1))
+
+
 async def test_options_are_checked(seeded_service: LalaService) -> None:
     service = seeded_service
     with pytest.raises(UserFacingError, match="1 to 50"):
@@ -167,9 +173,8 @@ async def test_a_restart_after_a_reveal_shows_it_again_and_goes_on(
     seeded_service: LalaService,
 ) -> None:
     service = seeded_service
-    round_ = await _start(service, questions=2, seconds=60)
+    round_, shown = await _asking(service)
     quiz = service.quiz
-    shown = await quiz.open_question(round_.id, random.Random(1))
     await quiz.answer(round_.id, shown.index, 11, "B")
     reveal = await quiz.close_question(round_.id)
     await quiz.mark_revealed(round_.id)  # shown, but not stored on its own
@@ -192,8 +197,7 @@ async def test_a_burst_of_answers_in_one_round_shares_a_commit(
     """The round's lock does not span the commit: sixteen players answering at once wait
     for one group commit together, not for sixteen in a row."""
     service = seeded_service
-    round_ = await _start(service, questions=2, seconds=60)
-    shown = await service.quiz.open_question(round_.id, random.Random(1))
+    round_, shown = await _asking(service)
     commits = service.db.group_commits
     players = range(100, 116)
     results = await asyncio.gather(
@@ -209,8 +213,7 @@ async def test_a_burst_of_answers_in_one_round_shares_a_commit(
 
 async def test_an_answer_whose_write_fails_is_not_taken(seeded_service: LalaService) -> None:
     service = seeded_service
-    round_ = await _start(service, questions=2, seconds=60)
-    shown = await service.quiz.open_question(round_.id, random.Random(1))
+    round_, shown = await _asking(service)
     db = service.db.conn
     await db.execute(
         "CREATE TEMP TRIGGER refuse_13 BEFORE INSERT ON round_answers"
@@ -243,8 +246,7 @@ async def test_forgetting_a_player_takes_them_out_of_ended_rounds(
     seeded_service: LalaService,
 ) -> None:
     service, quiz = seeded_service, seeded_service.quiz
-    round_ = await _start(service, questions=2, seconds=60)
-    await quiz.open_question(round_.id, random.Random(1))
+    round_, _ = await _asking(service)
     await quiz.answer(round_.id, 0, 11, "B")
     await quiz.answer(round_.id, 0, 12, "C")
     await quiz.close_question(round_.id)
@@ -275,8 +277,7 @@ async def test_forgetting_a_player_in_a_running_round_is_refused(
     seeded_service: LalaService,
 ) -> None:
     service, quiz = seeded_service, seeded_service.quiz
-    round_ = await _start(service, questions=2, seconds=60)
-    await quiz.open_question(round_.id, random.Random(1))
+    round_, _ = await _asking(service)
     await quiz.answer(round_.id, 0, 11, "B")
     with pytest.raises(UserFacingError, match="still running"):
         await service.forget_player(1, 11)
