@@ -297,21 +297,53 @@ class Resume:
     remaining: float = 0.0
 
 
+_Given = tuple[str, float, bool]  # an answer as kept: given, at, correct
+_Points = tuple[int, int, int, int, int]  # an award as kept: its fields in order
+_STREAK_AFTER = 4  # where Award.streak_after is in _Points
+
+
 @dataclass(slots=True)
 class _Slot:
-    """The run of one asked question."""
+    """The run of one asked question.
+
+    Answers and awards are kept as plain tuples of plain values, which the garbage collector
+    stops tracking after their first collection; :class:`RecordedAnswer` and :class:`Award`
+    are built when asked for. A live round keeps them until it ends, and as instances they
+    were a third of the objects every full collection walked (see lalabot/bot/gc_policy.py).
+    """
 
     index: int
     opened_at: float
     deadline: float
     choice_order: tuple[str, ...]
     state: QuestionState = QuestionState.OPEN
-    answers: dict[int, RecordedAnswer] = field(default_factory=dict)
+    given: dict[int, _Given] = field(default_factory=dict)  # player id -> answer, in order
     closed_at: float | None = None
-    awards: dict[int, Award] | None = None
+    points: dict[int, _Points] | None = None  # player id -> award, once closed
     # who answered an earlier question: fixed once this one is open (earlier ones are closed),
     # worked out on the first answer rather than on every one
     known: frozenset[int] | None = field(default=None, compare=False, repr=False)
+
+    def recorded(self) -> tuple[RecordedAnswer, ...]:
+        opened = self.opened_at
+        return tuple(
+            RecordedAnswer(pid, given, at, max(0.0, at - opened), correct)
+            for pid, (given, at, correct) in self.given.items()
+        )
+
+    def record(self, answer: RecordedAnswer) -> None:
+        self.given[answer.player_id] = (answer.given, answer.at, answer.correct)
+
+    def awards(self) -> dict[int, Award] | None:
+        if self.points is None:
+            return None
+        return {pid: Award(*points) for pid, points in self.points.items()}
+
+    def score(self, awards: Mapping[int, Award]) -> None:
+        self.points = {
+            pid: (a.base, a.speed_bonus, a.streak_bonus, a.total, a.streak_after)
+            for pid, a in awards.items()
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,16 +457,16 @@ class Round:
     @property
     def players(self) -> frozenset[int]:
         """Everyone who has answered any question of this round (the open one included)."""
-        return frozenset(pid for slot in self._slots for pid in slot.answers)
+        return frozenset(pid for slot in self._slots for pid in slot.given)
 
     def known_players(self) -> frozenset[int]:
         """The players the current question waits for: those who answered an earlier one."""
-        return frozenset(pid for slot in self._slots[:-1] for pid in slot.answers)
+        return frozenset(pid for slot in self._slots[:-1] for pid in slot.given)
 
     def answers(self, index: int | None = None) -> tuple[RecordedAnswer, ...]:
         """The answers recorded for a question (default: the current one), in answer order."""
         slot = self._slot(index)
-        return tuple(slot.answers.values()) if slot else ()
+        return slot.recorded() if slot else ()
 
     def open_question_view(self) -> OpenQuestion | None:
         """The open question as shown, e.g. to re-post it after a restart."""
@@ -477,7 +509,7 @@ class Round:
         slot = self._open_slot()
         if slot is None or now >= slot.deadline:
             raise QuestionClosed
-        if player_id in slot.answers:
+        if player_id in slot.given:
             raise AlreadyAnswered
         question = self.questions[slot.index]
         if self.mode == "buttons":
@@ -499,7 +531,7 @@ class Round:
             elapsed=max(0.0, now - slot.opened_at),
             correct=correct,
         )
-        slot.answers[player_id] = recorded
+        slot.record(recorded)
         return AnswerResult(
             player_id=player_id,
             question_index=slot.index,
@@ -516,7 +548,7 @@ class Round:
         slot = self._open_slot()
         if slot is None or slot.index != question_index:
             return False
-        return slot.answers.pop(player_id, None) is not None
+        return slot.given.pop(player_id, None) is not None
 
     def close_if_due(self, now: float) -> Reveal | None:
         """Close the open question if :meth:`is_due`; the reveal, or None."""
@@ -537,7 +569,7 @@ class Round:
     def reveal(self, index: int | None = None) -> Reveal:
         """The reveal of a closed question (default: the current one)."""
         slot = self._slot(index)
-        if slot is None or slot.awards is None:
+        if slot is None or slot.points is None:
             raise WrongState("That question has not been closed.")
         return self._reveal(slot)
 
@@ -572,16 +604,17 @@ class Round:
 
     def results(self) -> Results:
         """Standings over the closed questions so far."""
-        closed = [s for s in self._slots if s.awards is not None]
+        closed = [s for s in self._slots if s.points is not None]
         points: dict[int, int] = {}
         right: dict[int, int] = {}
         answered: dict[int, int] = {}
         best: dict[int, int] = {}
         millis: dict[int, int] = {}
         for slot in closed:
-            assert slot.awards is not None
-            for pid, recorded in slot.answers.items():
-                award = slot.awards[pid]
+            awards = slot.awards()
+            assert awards is not None
+            for recorded in slot.recorded():
+                pid, award = recorded.player_id, awards[recorded.player_id]
                 points[pid] = points.get(pid, 0) + award.total
                 answered[pid] = answered.get(pid, 0) + 1
                 right[pid] = right.get(pid, 0) + recorded.correct
@@ -695,7 +728,7 @@ class Round:
             raise SnapshotError(str(exc)) from exc
         for slot in slots:  # scores are not stored: scoring the same answers gives them again
             if slot.state is not QuestionState.OPEN:
-                slot.awards = round_._awards(slot)
+                slot.score(round_._awards(slot))
         return round_
 
     # ---- inside --------------------------------------------------------------------------
@@ -716,8 +749,8 @@ class Round:
 
     def _everyone_answered(self, slot: _Slot) -> bool:
         if slot.known is None:
-            slot.known = frozenset(pid for s in self._slots[: slot.index] for pid in s.answers)
-        return bool(slot.known) and slot.known <= slot.answers.keys()
+            slot.known = frozenset(pid for s in self._slots[: slot.index] for pid in s.given)
+        return bool(slot.known) and slot.known <= slot.given.keys()
 
     def _view(self, slot: _Slot) -> OpenQuestion:
         return OpenQuestion(
@@ -735,20 +768,20 @@ class Round:
         """Every known player's streak going into question ``index``."""
         streaks: dict[int, int] = {}
         for slot in self._slots[:index]:
-            awards = slot.awards or {}
-            for pid in streaks.keys() | awards.keys():
-                streaks[pid] = awards[pid].streak_after if pid in awards else 0
+            points = slot.points or {}
+            for pid in streaks.keys() | points.keys():
+                streaks[pid] = points[pid][_STREAK_AFTER] if pid in points else 0
         return streaks
 
     def _awards(self, slot: _Slot) -> dict[int, Award]:
         streaks = self._streaks_before(slot.index)
         return {
-            pid: points_for(a.correct, a.elapsed, self.seconds, streaks.get(pid, 0))
-            for pid, a in slot.answers.items()
+            a.player_id: points_for(a.correct, a.elapsed, self.seconds, streaks.get(a.player_id, 0))
+            for a in slot.recorded()
         }
 
     def _score(self, slot: _Slot, now: float) -> None:
-        slot.awards = self._awards(slot)
+        slot.score(self._awards(slot))
         slot.closed_at = now
         slot.state = QuestionState.CLOSED
 
@@ -760,7 +793,7 @@ class Round:
     def _trailing_empty(self) -> int:
         count = 0
         for slot in reversed(self._slots):
-            if slot.answers or slot.awards is None:
+            if slot.given or slot.points is None:
                 break
             count += 1
         return count
@@ -771,13 +804,15 @@ class Round:
         self.finished_at = now
 
     def _reveal(self, slot: _Slot) -> Reveal:
-        assert slot.awards is not None
+        awards = slot.awards()
+        assert awards is not None
         assert slot.closed_at is not None
         question = self.questions[slot.index]
         letter = None
         if slot.choice_order:
             letter = LETTERS[slot.choice_order.index(question.answer)]
-        right = sorted((a for a in slot.answers.values() if a.correct), key=lambda a: a.elapsed)
+        answers = slot.recorded()
+        right = sorted((a for a in answers if a.correct), key=lambda a: a.elapsed)
         streaks = self._streaks_before(slot.index + 1)
         round_over = slot is self._slots[-1] and self.round_over
         return Reveal(
@@ -787,9 +822,9 @@ class Round:
             question=question,
             correct_letter=letter,
             choices=slot.choice_order,
-            answers=tuple(slot.answers.values()),
+            answers=answers,
             right=tuple(a.player_id for a in right),
-            awards=dict(slot.awards),
+            awards=awards,
             streaks=streaks,
             closed_at=slot.closed_at,
             round_over=round_over,
@@ -813,7 +848,7 @@ def _slot_to_json(slot: _Slot) -> dict[str, object]:
         "choice_order": list(slot.choice_order),
         "answers": [
             {"player_id": a.player_id, "given": a.given, "at": a.at, "correct": a.correct}
-            for a in slot.answers.values()
+            for a in slot.recorded()
         ],
         "closed_at": slot.closed_at,
     }
@@ -822,21 +857,13 @@ def _slot_to_json(slot: _Slot) -> dict[str, object]:
 def _slot_from_json(data: object) -> _Slot:
     """A stored question run, without its awards (`Round.from_snapshot` scores it)."""
     d = _mapping(data, "question run")
-    opened_at = _number(d, "opened_at")
-    answers: dict[int, RecordedAnswer] = {}
+    given: dict[int, _Given] = {}
     for item in _list(d.get("answers"), "answers"):
         a = _mapping(item, "answer")
-        at = _number(a, "at")
-        recorded = RecordedAnswer(
-            player_id=_get(a, "player_id", int),
-            given=_get(a, "given", str),
-            at=at,
-            elapsed=max(0.0, at - opened_at),
-            correct=_get(a, "correct", bool),
-        )
-        if recorded.player_id in answers:
+        player_id = _get(a, "player_id", int)
+        if player_id in given:
             raise SnapshotError("a player answered a question twice")
-        answers[recorded.player_id] = recorded
+        given[player_id] = (_get(a, "given", str), _number(a, "at"), _get(a, "correct", bool))
     try:
         state = QuestionState(_get(d, "state", str))
     except ValueError as exc:
@@ -846,11 +873,11 @@ def _slot_from_json(data: object) -> _Slot:
         raise SnapshotError("a question has a closing time exactly when it is closed")
     return _Slot(
         index=_get(d, "index", int),
-        opened_at=opened_at,
+        opened_at=_number(d, "opened_at"),
         deadline=_number(d, "deadline"),
         choice_order=_strings(d.get("choice_order"), "choice_order"),
         state=state,
-        answers=answers,
+        given=given,
         closed_at=closed_at,
     )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 import random
 import subprocess
@@ -817,3 +818,40 @@ def test_a_version_1_snapshot_with_stored_scores_still_loads() -> None:
     again = Round.from_snapshot(old)
     assert again.reveal(0) == rnd.reveal(0)
     assert "awards" not in rnd.to_snapshot()["slots"][0]  # type: ignore[index]
+
+
+def _tracked_objects(root: object) -> int:
+    """How many of the objects reachable from root the garbage collector tracks (walks)."""
+    seen: dict[int, object] = {}
+    todo = [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen[id(obj)] = obj
+        todo.extend(gc.get_referents(obj))
+    return sum(1 for obj in seen.values() if gc.is_tracked(obj))
+
+
+def played(players: int) -> Round:
+    """A round with two questions closed and a third open, each answered by every player."""
+    rnd, now, rng = new_round(3), 1000.0, random.Random(3)
+    for index in range(3):
+        rnd.open_question(now, rng)
+        for pid in range(100, 100 + players):
+            rnd.answer(pid, LETTERS[pid % 2], now + 1.0 + pid / 1000)
+        if index < 2:
+            rnd.close(now + 5.0)
+            rnd.mark_revealed(now + 6.0)
+        now += 10.0
+    return rnd
+
+
+def test_a_rounds_answers_are_not_walked_by_the_garbage_collector() -> None:
+    """A live round keeps every answer and award until it ends; kept as plain values, they add
+    nothing to what each full collection walks, however many players answer."""
+    few, many = played(4), played(200)
+    assert len(many.answers(0)) == 200
+    assert len(many.reveal(1).awards) == 200
+    gc.collect()
+    assert _tracked_objects(many) == _tracked_objects(few)
