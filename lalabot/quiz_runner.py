@@ -130,10 +130,14 @@ class RoundRunner:
             return None
 
     async def _sleep(self, wake: asyncio.Event, seconds: float) -> None:
+        """Until `seconds` have passed or the round is woken. (asyncio.timeout, not wait_for,
+        which on Python 3.11 wraps the wait in a task of its own: every sleeping round kept
+        one, with its context and futures, for the collector to walk.)"""
         if seconds <= 0:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):
+                await wake.wait()
 
     async def _drive(self, round_id: int, wake: asyncio.Event, resumed: bool) -> None:
         service = self.service
@@ -179,6 +183,7 @@ class RoundRunner:
                 "reveal",
                 round_id,
             )
+            del reveal  # not kept through the gap: it holds every answer and award
             await service.mark_revealed(round_id)
             if not round_.round_over:
                 await self._sleep(wake, self.gap_seconds)
