@@ -448,7 +448,7 @@ class LoadRun:
 
     async def housekeeping(self) -> None:
         while True:
-            await asyncio.sleep(5.0)
+            await asyncio.sleep(1.0)  # often, so that each pass is short
             self.fake.trim(count_from=self.t0, count_until=self.t1, done=self.summarise)
 
     # -- the whole run -----------------------------------------------------------------------
