@@ -309,7 +309,7 @@ class _Slot:
     Answers and awards are kept as plain tuples of plain values, which the garbage collector
     stops tracking after their first collection; :class:`RecordedAnswer` and :class:`Award`
     are built when asked for. A live round keeps them until it ends, and as instances they
-    were a third of the objects every full collection walked (see lalabot/bot/gc_policy.py).
+    were a third of the objects every full collection walked (README, Performance).
     """
 
     index: int
@@ -847,8 +847,8 @@ def _slot_to_json(slot: _Slot) -> dict[str, object]:
         "deadline": slot.deadline,
         "choice_order": list(slot.choice_order),
         "answers": [
-            {"player_id": a.player_id, "given": a.given, "at": a.at, "correct": a.correct}
-            for a in slot.recorded()
+            {"player_id": pid, "given": given, "at": at, "correct": correct}
+            for pid, (given, at, correct) in slot.given.items()
         ],
         "closed_at": slot.closed_at,
     }
